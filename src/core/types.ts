@@ -1,0 +1,75 @@
+/**
+ * Domain types shared by the pure core (desired state, diff, plan) and the clients.
+ * Names are always absolute, lower-case and end in a dot ("www.example.com.").
+ */
+
+/** An absolute, lower-case zone name with a trailing dot, e.g. `example.com.` or `0/26.2.0.192.in-addr.arpa.`. */
+export type ZoneName = string;
+
+/**
+ * One resource record set: every record of one (name, type), in the exact presentation form PowerDNS
+ * returns, so that desired and actual compare with plain string equality.
+ */
+export interface RRset {
+  /** Absolute, lower-case owner name with a trailing dot. */
+  name: string;
+  /** Upper-case record type, e.g. `A`, `TXT`. */
+  type: string;
+  ttl: number;
+  /** Canonical record contents, sorted, without duplicates. */
+  records: string[];
+  /** Set on actual rrsets read from PowerDNS when any record is disabled (we never write disabled records). */
+  hasDisabled?: boolean;
+}
+
+/** A change of one rrset that keeps it in existence with new content or TTL. */
+export interface RRsetUpdate {
+  before: RRset;
+  after: RRset;
+}
+
+/** What must change in one zone to make PowerDNS match NetBox. Plain JSON, deterministic order. */
+export interface ZonePlan {
+  zone: ZoneName;
+  creates: RRset[];
+  updates: RRsetUpdate[];
+  deletes: RRset[];
+  /** Number of rrsets the zone holds in PowerDNS before the change (for the safety thresholds). */
+  existingCount: number;
+}
+
+/** The SOA fields NetBox holds for a zone (names absolute with a trailing dot). */
+export interface SoaFields {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+  ttl: number;
+}
+
+/** Everything the daemon wants a zone to be, computed from NetBox. */
+export interface DesiredZone {
+  name: ZoneName;
+  /** NetBox zone id (for logs and /status). */
+  netboxId: number;
+  /** NetBox view name, e.g. `_default_`. */
+  view: string;
+  soa: SoaFields;
+  /** Every desired rrset, the apex SOA included (with NetBox's serial). Sorted by name then type. */
+  rrsets: RRset[];
+}
+
+/** The state of one zone as PowerDNS holds it. */
+export interface ActualZone {
+  name: ZoneName;
+  /** The PowerDNS zone id used in URLs (`0=2F26.2.0.192.in-addr.arpa.`). */
+  id: string;
+  kind: string;
+  account: string;
+  serial: number;
+  /** Every rrset, sorted by name then type. */
+  rrsets: RRset[];
+}

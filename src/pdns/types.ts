@@ -1,0 +1,75 @@
+/**
+ * The PowerDNS Authoritative HTTP API as the daemon uses it (see shared/reference/powerdns-api.md §3).
+ */
+import type { ZoneName } from '../core/types.js';
+
+/** A record as PowerDNS returns it inside an rrset. */
+export interface PdnsRecord {
+  content: string;
+  disabled: boolean;
+}
+
+/** An rrset as PowerDNS returns it from `GET /zones/{id}`. */
+export interface PdnsRRset {
+  name: string;
+  type: string;
+  ttl: number;
+  records: PdnsRecord[];
+  comments?: unknown[];
+}
+
+/** One entry of a PATCH body. DELETE needs only name and type. */
+export interface PdnsRRsetChange {
+  name: string;
+  type: string;
+  changetype: 'REPLACE' | 'DELETE';
+  ttl?: number;
+  records?: PdnsRecord[];
+}
+
+/** An entry of `GET /zones` (no rrsets). */
+export interface PdnsZoneSummary {
+  id: string;
+  name: ZoneName;
+  kind: string;
+  serial: number;
+  account: string;
+}
+
+/** A zone with its rrsets, from `GET /zones/{id}`. */
+export interface PdnsZone extends PdnsZoneSummary {
+  rrsets: PdnsRRset[];
+  soa_edit_api?: string;
+}
+
+/** The body of `POST /zones`. */
+export interface PdnsZoneCreate {
+  name: ZoneName;
+  kind: string;
+  account: string;
+  /** Always "" here: the daemon owns the serial (powerdns-api.md §4). */
+  soa_edit_api: string;
+  /** Never mixed with apex NS in rrsets; the daemon sends [] and the NS in rrsets. */
+  nameservers: string[];
+  rrsets: PdnsRRsetChange[];
+}
+
+/** What the reconcile engine needs from PowerDNS. Implemented over HTTP by `createPdnsClient`. */
+export interface PdnsApi {
+  /** `GET /servers/{id}`: version probe. */
+  serverInfo(): Promise<{ version: string }>;
+  /** `GET /zones?dnssec=false`: every zone, without rrsets. */
+  listZones(): Promise<PdnsZoneSummary[]>;
+  /** `GET /zones/{id}`: the zone with rrsets, or null when PowerDNS answers 404. */
+  getZone(zone: ZoneName): Promise<PdnsZone | null>;
+  /** `POST /zones`: 'exists' when PowerDNS answers 409 (never an error). */
+  createZone(spec: PdnsZoneCreate): Promise<'created' | 'exists'>;
+  /** `PATCH /zones/{id}`: applies the changes in order, split into bodies below the size limit. */
+  patchRRsets(zone: ZoneName, changes: PdnsRRsetChange[]): Promise<void>;
+  /** `PUT /zones/{id}` with metadata fields such as account, kind or soa_edit_api. */
+  updateZone(zone: ZoneName, fields: { account?: string; kind?: string; soa_edit_api?: string }): Promise<void>;
+  /** `DELETE /zones/{id}`. */
+  deleteZone(zone: ZoneName): Promise<void>;
+  /** `PUT /zones/{id}/notify`. */
+  notify(zone: ZoneName): Promise<void>;
+}

@@ -1,0 +1,71 @@
+/**
+ * winston logger factory. JSON lines in production, readable text on a terminal, and a journald mode
+ * (no timestamp, `<N>` syslog priority prefix so `journalctl -p warning` works).
+ */
+import { Writable } from 'node:stream';
+import winston from 'winston';
+
+export type Logger = winston.Logger;
+export type LogFormat = 'json' | 'pretty' | 'journald';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format: LogFormat;
+  /** Where lines go; stdout by default. */
+  stream?: NodeJS.WritableStream;
+  /** Called once per emitted line with its level (feeds netbox_pdns_log_messages_total). */
+  onLog?: (level: string) => void;
+}
+
+/** sd-daemon(3) priorities for the journald prefix. */
+const SYSLOG_PRIORITY: Record<string, number> = { error: 3, warn: 4, info: 6, debug: 7 };
+
+function lineFormat(format: LogFormat): winston.Logform.Format {
+  const { combine, timestamp, json, printf, colorize } = winston.format;
+  switch (format) {
+    case 'json':
+      return combine(timestamp(), json());
+    case 'journald':
+      return combine(
+        json(),
+        printf((info) => `<${SYSLOG_PRIORITY[info.level] ?? 6}>${String(info[Symbol.for('message')])}`),
+      );
+    case 'pretty':
+      return combine(
+        timestamp({ format: 'HH:mm:ss.SSS' }),
+        colorize(),
+        printf(({ timestamp: ts, level, message, ...meta }) => {
+          const rest = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
+          return `${String(ts)} ${level} ${String(message)}${rest}`;
+        }),
+      );
+  }
+}
+
+/** Creates a logger writing one line per entry. */
+export function createLogger(options: LoggerOptions): Logger {
+  const counter = winston.format((info) => {
+    options.onLog?.(info.level);
+    return info;
+  });
+  return winston.createLogger({
+    level: options.level,
+    format: winston.format.combine(counter(), lineFormat(options.format)),
+    transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
+  });
+}
+
+/** A logger that keeps parsed JSON entries in memory, for tests that assert on what was logged. */
+export function createMemoryLogger(level: LogLevel = 'debug'): { logger: Logger; entries: Array<Record<string, unknown>> } {
+  const entries: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() !== '') entries.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  return { logger: createLogger({ level, format: 'json', stream }), entries };
+}
