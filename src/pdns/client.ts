@@ -1,0 +1,142 @@
+/**
+ * The PowerDNS Authoritative API client (`PdnsApi` over HTTP). Every call goes through the shared
+ * retrier under a descriptive operation name; the HTTP layer (http.ts) classifies failures and
+ * serialises writes; bodies are kept below the request-size limit (chunk.ts).
+ * Behaviour of each endpoint: shared/reference/powerdns-api.md §3 and §8.
+ */
+import type { ZoneName } from '../core/types.js';
+import { UpstreamError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import type { UpstreamObserver } from '../util/observer.js';
+import type { Retrier } from '../util/retrier.js';
+import { patchBodyBytes, splitChanges } from './chunk.js';
+import { createPdnsHttp, type PdnsRequest } from './http.js';
+import type { PdnsApi, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
+import { pdnsZoneId } from './zone-id.js';
+
+export { pdnsZoneId } from './zone-id.js';
+
+export interface PdnsClientOptions {
+  /** e.g. `http://127.0.0.1:8081`, with or without `/api/v1`. */
+  baseUrl: string;
+  apiKey: string;
+  /** Usually `localhost`. */
+  serverId: string;
+  /** Per-request timeout (each attempt). */
+  timeoutMs: number;
+  /** Largest request body sent; keep well under pdns `webserver-max-bodysize` (2 MB). Default 1 000 000. */
+  maxBodyBytes?: number;
+  retrier: Retrier;
+  logger: Logger;
+  observer?: UpstreamObserver;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+
+/** Lower-case absolute name, for comparing names the way PowerDNS does (it lower-cases them). */
+function canonical(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** Parses a JSON success body; a broken one is a transport problem (cut-off response), so transient. */
+function parseJson<T>(operation: string, method: string, body: string): T {
+  try {
+    return JSON.parse(body) as T;
+  } catch (err) {
+    throw new UpstreamError(`PowerDNS ${operation}: response body is not complete JSON`, 'pdns', 'transient', {
+      operation, method, code: 'bad_json',
+    }, { cause: err });
+  }
+}
+
+/** Creates the client. Construction does no I/O. */
+export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const http = createPdnsHttp(opts);
+  const { retrier, logger } = opts;
+  const run = (req: PdnsRequest) => retrier.run(req.operation, () => http.send(req));
+  const zonePath = (zone: ZoneName): string => `zones/${pdnsZoneId(zone)}`;
+
+  async function patchRRsets(zone: ZoneName, changes: PdnsRRsetChange[]): Promise<void> {
+    const chunks = splitChanges(changes, maxBodyBytes);
+    if (chunks.length > 1) {
+      logger.info(`pdns: PATCH of ${changes.length} rrsets for ${zone} split into ${chunks.length} requests`, {
+        zone, rrsets: changes.length, requests: chunks.length,
+      });
+    }
+    // Strictly one after another: later chunks may depend on earlier DELETEs (A→CNAME swaps).
+    for (const chunk of chunks) {
+      await run({
+        operation: 'patchZone', method: 'PATCH', path: zonePath(zone), endpoint: 'zone',
+        body: JSON.stringify({ rrsets: chunk }), accept: [204],
+      });
+    }
+  }
+
+  return {
+    async serverInfo() {
+      const res = await run({ operation: 'serverInfo', method: 'GET', path: '', endpoint: 'server', accept: [200] });
+      const info = parseJson<{ version?: unknown }>('serverInfo', 'GET', res.body);
+      return { version: typeof info.version === 'string' ? info.version : 'unknown' };
+    },
+
+    async listZones() {
+      const res = await run({
+        operation: 'listZones', method: 'GET', path: 'zones', endpoint: 'zones',
+        searchParams: { dnssec: 'false' }, accept: [200],
+      });
+      return parseJson<PdnsZoneSummary[]>('listZones', 'GET', res.body);
+    },
+
+    async getZone(zone) {
+      const res = await run({ operation: 'getZone', method: 'GET', path: zonePath(zone), endpoint: 'zone', accept: [200, 404] });
+      if (res.status === 404) return null;
+      return parseJson<PdnsZone>('getZone', 'GET', res.body);
+    },
+
+    async createZone(spec: PdnsZoneCreate) {
+      let body = JSON.stringify(spec);
+      let rest: PdnsRRsetChange[] = [];
+      if (Buffer.byteLength(body) > maxBodyBytes) {
+        // Too big for one request: create the zone with its apex SOA and NS, then PATCH the rest in
+        // chunks. The zone is briefly incomplete, which the next reconcile would repair anyway.
+        const apex = canonical(spec.name);
+        const isApexCore = (c: PdnsRRsetChange): boolean =>
+          canonical(c.name) === apex && (c.type === 'SOA' || c.type === 'NS');
+        rest = spec.rrsets.filter((c) => !isApexCore(c));
+        body = JSON.stringify({ ...spec, rrsets: spec.rrsets.filter(isApexCore) });
+        logger.info(`pdns: zone ${spec.name} is ${patchBodyBytes(spec.rrsets)} bytes of rrsets; creating it with SOA/NS and patching ${rest.length} rrsets after`, {
+          zone: spec.name, rrsets: spec.rrsets.length,
+        });
+      }
+      const res = await run({ operation: 'createZone', method: 'POST', path: 'zones', endpoint: 'zones', body, accept: [201, 409] });
+      if (res.status === 409) {
+        // Also what a retried POST sees when the first attempt did succeed: the zone is there.
+        logger.warn(`pdns: zone ${spec.name} already exists (409 Conflict); treating as existing`, { zone: spec.name });
+        return 'exists';
+      }
+      if (rest.length > 0) await patchRRsets(spec.name, rest);
+      return 'created';
+    },
+
+    patchRRsets,
+
+    async updateZone(zone, fields) {
+      await run({
+        operation: 'updateZone', method: 'PUT', path: zonePath(zone), endpoint: 'zone',
+        body: JSON.stringify(fields), accept: [204],
+      });
+    },
+
+    async deleteZone(zone) {
+      const res = await run({ operation: 'deleteZone', method: 'DELETE', path: zonePath(zone), endpoint: 'zone', accept: [204, 404] });
+      // Idempotent: after a timed-out attempt that did succeed, the retry finds nothing to delete.
+      if (res.status === 404) logger.info(`pdns: zone ${zone} was already gone on delete (404)`, { zone });
+    },
+
+    async notify(zone) {
+      await run({ operation: 'notifyZone', method: 'PUT', path: `${zonePath(zone)}/notify`, endpoint: 'zone_notify', accept: [200, 204] });
+    },
+  };
+}

@@ -1,0 +1,5 @@
+/** The shape of the backoff wrapper (src/util/retry.ts) as the HTTP clients use it. */
+export interface Retrier {
+  /** Runs `fn`, retrying transient failures with backoff; `operation` names it in logs. */
+  run<T>(operation: string, fn: () => Promise<T>): Promise<T>;
+}
