@@ -1,0 +1,143 @@
+/**
+ * Internal row types of the fake NetBox (the "database"), the inputs accepted by the store, and the
+ * error type its operations throw. Rows hold model fields only; computed fields (`active`, `fqdn`,
+ * `absolute_value`, nested objects) are derived at serialisation time so they can never go stale.
+ */
+
+/** A plugin View row. */
+export interface ViewRow {
+  id: number;
+  name: string;
+  description: string;
+  defaultView: boolean;
+  created: number;
+  lastUpdated: number;
+}
+
+/** A plugin NameServer row. Name is stored without a trailing dot. */
+export interface NameserverRow {
+  id: number;
+  name: string;
+  description: string;
+  created: number;
+  lastUpdated: number;
+}
+
+/** A plugin Zone row. `soaMnameId` is the nameserver FK; `nameserverIds` the M2M, in insertion order. */
+export interface ZoneRow {
+  id: number;
+  name: string;
+  viewId: number;
+  nameserverIds: number[];
+  status: string;
+  defaultTtl: number;
+  soaTtl: number;
+  soaMnameId: number;
+  soaRname: string;
+  soaSerial: number;
+  soaSerialAuto: boolean;
+  soaRefresh: number;
+  soaRetry: number;
+  soaExpire: number;
+  soaMinimum: number;
+  rfc2317Prefix: string | null;
+  description: string;
+  comments: string;
+  created: number;
+  lastUpdated: number;
+}
+
+/** A plugin Record row. `name` is relative (`@` at the apex); fqdn is derived from the zone. */
+export interface RecordRow {
+  id: number;
+  zoneId: number;
+  type: string;
+  name: string;
+  value: string;
+  ttl: number | null;
+  status: string;
+  managed: boolean;
+  disablePtr: boolean;
+  /** For A/AAAA: the managed PTR this record owns. */
+  ptrRecordId: number | null;
+  description: string;
+  created: number;
+  lastUpdated: number;
+}
+
+/** Zone statuses (P:netbox_dns/choices/zone.py); `active` and `dynamic` count as active. */
+export const ZONE_STATUSES = ['active', 'reserved', 'deprecated', 'parked', 'dynamic'] as const;
+export const ZONE_ACTIVE_STATUSES: readonly string[] = ['active', 'dynamic'];
+/** Record statuses; only `active` counts as active. */
+export const RECORD_STATUSES = ['active', 'inactive'] as const;
+
+/** A reference to a nameserver by id or by name. */
+export type NameserverRef = number | string;
+/** A reference to a view by id or name. */
+export type ViewRef = number | string;
+
+/** What `createZone` accepts (REST field names, as a person would type them). */
+export interface ZoneInput {
+  id?: number;
+  name: string;
+  view?: ViewRef;
+  nameservers?: NameserverRef[];
+  status?: string;
+  default_ttl?: number;
+  soa_ttl?: number;
+  soa_mname?: NameserverRef;
+  soa_rname?: string;
+  soa_serial?: number;
+  soa_serial_auto?: boolean;
+  soa_refresh?: number;
+  soa_retry?: number;
+  soa_expire?: number;
+  soa_minimum?: number;
+  rfc2317_prefix?: string | null;
+  description?: string;
+  comments?: string;
+}
+
+/** What `updateZone` accepts. */
+export type ZonePatch = Partial<Omit<ZoneInput, 'id'>>;
+
+/** A zone reference for records: id, or name in the default view (or in `view` of the record input). */
+export type ZoneRef = number | string;
+
+/** What `createRecord` accepts. */
+export interface RecordInput {
+  zone: ZoneRef;
+  /** Only used to resolve a zone given by name in a non-default view. */
+  view?: ViewRef;
+  name: string;
+  type: string;
+  value: string;
+  ttl?: number | null;
+  status?: string;
+  disable_ptr?: boolean;
+  description?: string;
+  /** Refused (400) when true: managed records belong to the plugin. */
+  managed?: boolean;
+}
+
+/** What `updateRecord` accepts. */
+export type RecordPatch = Partial<Omit<RecordInput, 'view'>>;
+
+/** Body of a NetBox/DRF error response. */
+export type ErrorBody = { detail: string } | Record<string, string[]> | string[];
+
+/** An error a store operation raises; the HTTP layer answers it with `status` and `body`. */
+export class FakeNetboxError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+  ) {
+    super(`fake NetBox ${status}: ${JSON.stringify(body)}`);
+    this.name = 'FakeNetboxError';
+  }
+}
+
+/** 400 with a `{field: [message]}` body, as DRF renders a validation error. */
+export function validationError(field: string, message: string): FakeNetboxError {
+  return new FakeNetboxError(400, { [field]: [message] });
+}
