@@ -1,0 +1,9 @@
+/** Public surface of the configuration module: import from here, not from the parts. */
+export { loadConfig, coerceEnvValue, CONFIG_ENV, type LoadConfigInput } from './load.js';
+export { validateSemantics, cronProblem, type SemanticsOptions } from './semantics.js';
+export {
+  CONFIG_KEYS, CONFIG_SCHEMA, ENV_PREFIX, REQUIRED_KEYS, configOptions, envName, isSecret, maskConfig,
+  type Config, type ConfigKey, type OptionInfo,
+} from './schema.js';
+export { describeAllowed, GROUP_ORDER, type OptionGroup } from './option.js';
+export { renderConfigTable, renderEnvExample, renderJsonSchema } from './docs.js';

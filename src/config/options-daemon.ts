@@ -1,0 +1,163 @@
+/**
+ * Options for the daemon's own surfaces: HTTP endpoints, MQTT intake (external or embedded broker),
+ * the work queue and logging. Upper-case names in the docs are the original connector's.
+ */
+import type { OptionSchema } from './option.js';
+
+const TOPIC_PREFIX = {
+  pattern: '^[^#+/]([^#+]*[^#+/])?$',
+  'x-allowed': 'must be an MQTT topic prefix without wildcards (+, #) or a leading/trailing /',
+} as const;
+const FILE = { type: 'string', minLength: 1 } as const;
+
+export const DAEMON_OPTIONS = {
+  // --- http ---
+  http_host: {
+    type: 'string', minLength: 1, default: '0.0.0.0', 'x-group': 'http',
+    description: 'Address the HTTP server (/health, /status, /metrics, /sync, /webhook) listens on.',
+  },
+  http_port: {
+    type: 'integer', minimum: 0, maximum: 65535, default: 8000, 'x-group': 'http',
+    description: 'HTTP port (0 picks a free port).',
+  },
+  api_key: {
+    type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
+    description: 'Key required by POST /sync (X-API-Key or Bearer); unset disables POST /sync.',
+  },
+  webhook_secret: {
+    type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
+    description: 'NetBox webhook secret: POST /webhook checks the X-Hook-Signature HMAC-SHA512.',
+  },
+  webhook_max_body_bytes: {
+    type: 'integer', minimum: 1024, default: 1048576, 'x-group': 'http',
+    description: 'Largest accepted POST /webhook body.',
+  },
+  http_rate_limit: {
+    type: 'integer', minimum: 1, default: 60, 'x-group': 'http',
+    description: 'Requests per minute per client on write endpoints (POST /sync, POST /webhook).',
+  },
+
+  // --- mqtt ---
+  mqtt_enabled: {
+    type: 'boolean', default: true, 'x-group': 'mqtt',
+    description: 'Subscribe to zone change events over MQTT.',
+  },
+  mqtt_broker_url: {
+    type: 'string', pattern: '^(embedded$|[Mm][Qq][Tt][Tt][Ss]?://|[Ww][Ss][Ss]?://)', default: 'mqtt://localhost:1883',
+    'x-allowed': 'must be an mqtt://, mqtts://, ws:// or wss:// URL, or "embedded"', 'x-group': 'mqtt',
+    description: 'MQTT broker URL, or `embedded` to run a built-in broker (see embedded_broker_*).',
+  },
+  mqtt_client_id: {
+    type: 'string', minLength: 1, default: 'netbox-pdns', 'x-group': 'mqtt',
+    description: 'Fixed client id: with a persistent session the broker keeps events while we are down.',
+  },
+  mqtt_topic_prefix: {
+    type: 'string', ...TOPIC_PREFIX, default: 'dns/zones', 'x-group': 'mqtt',
+    description: 'Prefix of compact zone messages: `<prefix>/<zone>/<create|update|delete>`.',
+  },
+  mqtt_events_prefix: {
+    type: 'string', ...TOPIC_PREFIX, default: 'netbox', 'x-group': 'mqtt',
+    description: 'Prefix of NetBox webhook envelopes: `<prefix>/<app_label>/<model>/<event>`.',
+  },
+  mqtt_qos: {
+    type: 'integer', enum: [0, 1, 2], default: 1, 'x-group': 'mqtt',
+    description: 'Subscription QoS (1 or 2 so events survive a restart).',
+  },
+  mqtt_keepalive: {
+    type: 'integer', minimum: 0, maximum: 65535, default: 60, 'x-group': 'mqtt',
+    description: 'MQTT keepalive interval, in seconds.',
+  },
+  mqtt_reconnect_delay: {
+    type: 'number', exclusiveMinimum: 0, default: 5, 'x-group': 'mqtt',
+    description: 'First reconnect delay, in seconds; doubles up to mqtt_reconnect_max_delay.',
+  },
+  mqtt_reconnect_max_delay: {
+    type: 'number', exclusiveMinimum: 0, default: 60, 'x-group': 'mqtt',
+    description: 'Largest reconnect delay, in seconds.',
+  },
+  mqtt_username: {
+    type: 'string', minLength: 1, 'x-group': 'mqtt',
+    description: 'MQTT user name.',
+  },
+  mqtt_password: {
+    type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'mqtt',
+    description: 'MQTT password (needs mqtt_username).',
+  },
+  mqtt_ca_file: {
+    ...FILE, 'x-group': 'mqtt',
+    description: 'PEM file of CA certificates for an mqtts:// or wss:// broker.',
+  },
+  mqtt_cert_file: {
+    ...FILE, 'x-group': 'mqtt',
+    description: 'PEM client certificate for mutual TLS (needs mqtt_key_file).',
+  },
+  mqtt_key_file: {
+    ...FILE, 'x-group': 'mqtt',
+    description: 'PEM private key of the client certificate.',
+  },
+  mqtt_tls_verify: {
+    type: 'boolean', default: true, 'x-group': 'mqtt',
+    description: 'Verify the broker TLS certificate.',
+  },
+  mqtt_protocol_version: {
+    type: 'integer', enum: [4, 5], default: 5, 'x-group': 'mqtt',
+    description: 'MQTT protocol: 4 (3.1.1) or 5.',
+  },
+  mqtt_session_expiry: {
+    type: 'integer', minimum: 0, maximum: 4294967295, default: 86400, 'x-group': 'mqtt',
+    description: 'MQTT 5 session expiry, in seconds: how long the broker keeps our session and events.',
+  },
+  mqtt_max_payload_bytes: {
+    type: 'integer', minimum: 1024, default: 1048576, 'x-group': 'mqtt',
+    description: 'Messages larger than this are dropped unparsed.',
+  },
+  embedded_broker_host: {
+    type: 'string', minLength: 1, default: '127.0.0.1', 'x-group': 'mqtt',
+    description: 'Address the embedded broker listens on (when MQTT_BROKER_URL is `embedded`).',
+  },
+  embedded_broker_port: {
+    type: 'integer', minimum: 0, maximum: 65535, default: 1883, 'x-group': 'mqtt',
+    description: 'Port of the embedded broker.',
+  },
+
+  // --- queue ---
+  workers: {
+    type: 'integer', minimum: 1, maximum: 64, default: 4, 'x-group': 'queue',
+    description: 'Zones reconciled in parallel.',
+  },
+  lock_warn_seconds: {
+    type: 'number', exclusiveMinimum: 0, default: 1, 'x-group': 'queue',
+    description: 'Log a warning when waiting this long for a zone lock.',
+  },
+  lock_timeout_seconds: {
+    type: 'number', exclusiveMinimum: 0, default: 30, 'x-group': 'queue',
+    description: 'Give up (error, task fails) after waiting this long for a zone lock.',
+  },
+  requeue_base_delay: {
+    type: 'number', exclusiveMinimum: 0, default: 5, 'x-group': 'queue',
+    description: 'First delay before a zone that failed transiently is retried, in seconds.',
+  },
+  requeue_max_delay: {
+    type: 'number', exclusiveMinimum: 0, default: 300, 'x-group': 'queue',
+    description: 'Largest per-zone requeue delay, in seconds.',
+  },
+  shutdown_timeout: {
+    type: 'number', exclusiveMinimum: 0, default: 20, 'x-group': 'queue',
+    description: 'Seconds to let running zone tasks finish on shutdown (keep below TimeoutStopSec).',
+  },
+  initial_sync_warning_seconds: {
+    type: 'number', exclusiveMinimum: 0, default: 300, 'x-group': 'queue',
+    description: 'Health turns `Warning` when the initial full reconcile has not finished after this.',
+  },
+
+  // --- logging ---
+  log_level: {
+    type: 'string', enum: ['debug', 'info', 'warn', 'error'], default: 'info', 'x-group': 'logging',
+    'x-allowed': 'must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL',
+    description: 'Log level: DEBUG, INFO, WARNING, ERROR, CRITICAL (any case; CRITICAL logs as error).',
+  },
+  log_format: {
+    type: 'string', enum: ['auto', 'json', 'pretty', 'journald'], default: 'auto', 'x-group': 'logging',
+    description: 'Log line format; `auto` picks pretty on a terminal and JSON otherwise.',
+  },
+} as const satisfies Record<string, OptionSchema>;
