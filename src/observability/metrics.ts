@@ -1,0 +1,293 @@
+/**
+ * Every Prometheus metric the daemon exports (reference/operations.md §1.3), built into a registry
+ * the caller owns. No global registry: tests and the CLI build as many metric sets as they like, and
+ * prom-client's "already registered" error cannot happen across them.
+ *
+ * Callers get narrow handles whose label values are the closed unions in labels.ts, so a typo or a
+ * zone name cannot reach a label at compile time. Every known label combination is exported as 0
+ * from the start, so alerts and dashboards see series before the first event.
+ */
+import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
+import type { UpstreamObserver } from '../util/observer.js';
+import {
+  EVENT_IGNORE_REASONS,
+  EVENT_REJECT_REASONS,
+  EVENT_SOURCES,
+  LOG_LEVELS,
+  METRIC_PREFIX,
+  RECONCILE_OUTCOMES,
+  RECONCILE_TRIGGERS,
+  RETRY_REASONS,
+  RRSET_ACTIONS,
+  TASK_FAILURE_REASONS,
+  TASK_OUTCOMES,
+  TASK_TRIGGERS,
+  UPSTREAMS,
+  isOneOf,
+  type EventIgnoreReason,
+  type EventRejectReason,
+  type EventSource,
+  type LogLevelLabel,
+  type ReconcileOutcome,
+  type ReconcileTrigger,
+  type RrsetAction,
+  type TaskFailureReason,
+  type TaskOutcome,
+  type TaskTrigger,
+} from './labels.js';
+import { createUpstreamObserver } from './upstream.js';
+
+/** A counter without labels. */
+export interface CounterHandle {
+  inc(value?: number): void;
+}
+/** A counter whose label values are checked at compile time. */
+export interface LabelledCounterHandle<L extends object> {
+  inc(labels: L, value?: number): void;
+}
+/** A gauge holding a current value. */
+export interface GaugeHandle {
+  set(value: number): void;
+  inc(value?: number): void;
+  dec(value?: number): void;
+}
+/** A gauge holding a Unix time in seconds; export the time, let queries compute `time() - x`. */
+export interface TimestampHandle {
+  set(unixSeconds: number): void;
+  setToCurrentTime(): void;
+}
+/** A histogram of seconds; `startTimer()` returns a function that observes and returns the elapsed time. */
+export interface HistogramHandle {
+  observe(seconds: number): void;
+  startTimer(): () => number;
+}
+/** A histogram of seconds with typed labels; labels may be given at start or at end of the timer. */
+export interface LabelledHistogramHandle<L extends object> {
+  observe(labels: L, seconds: number): void;
+  startTimer(labels?: Partial<L>): (labels?: Partial<L>) => number;
+}
+
+/** Scrape-time readers for the queue gauges; bound once the queue exists. */
+export interface QueueGauges {
+  pending: () => number;
+  running: () => number;
+}
+
+export interface BuildInfo {
+  version: string;
+  revision: string;
+}
+
+export interface Metrics {
+  eventsReceived: LabelledCounterHandle<{ source: EventSource }>;
+  eventsRejected: LabelledCounterHandle<{ reason: EventRejectReason }>;
+  eventsIgnored: LabelledCounterHandle<{ reason: EventIgnoreReason }>;
+  lastEventReceived: TimestampHandle;
+  zoneTasksQueued: LabelledCounterHandle<{ trigger: TaskTrigger }>;
+  zoneTasksCoalesced: LabelledCounterHandle<{ trigger: TaskTrigger }>;
+  zoneTasksProcessed: LabelledCounterHandle<{ outcome: TaskOutcome }>;
+  zoneTaskFailures: LabelledCounterHandle<{ reason: TaskFailureReason }>;
+  zoneTaskDuration: LabelledHistogramHandle<{ outcome: TaskOutcome }>;
+  zoneLockWait: HistogramHandle;
+  zoneLockHold: HistogramHandle;
+  zoneLockContention: CounterHandle;
+  /** From receipt of the event to PowerDNS accepting the change; measure with the monotonic clock. */
+  eventApplyLatency: HistogramHandle;
+  reconcileRuns: LabelledCounterHandle<{ trigger: ReconcileTrigger; outcome: ReconcileOutcome }>;
+  reconcileDuration: LabelledHistogramHandle<{ outcome: ReconcileOutcome }>;
+  reconcileLastSuccess: TimestampHandle;
+  reconcileLastRun: TimestampHandle;
+  reconcileDriftRrsets: GaugeHandle;
+  rrsetChanges: LabelledCounterHandle<{ action: RrsetAction }>;
+  mqttConnected: GaugeHandle;
+  mqttReconnects: CounterHandle;
+  mqttLastConnect: TimestampHandle;
+  zonesManaged: GaugeHandle;
+  logMessages: LabelledCounterHandle<{ level: LogLevelLabel }>;
+  /** Feeds log_messages_total; fits `LoggerOptions.onLog`. Unknown levels are ignored. */
+  onLog(level: string): void;
+  /** Makes zone_tasks_pending/running read these at scrape time. Until called they read 0. */
+  bindQueue(gauges: QueueGauges): void;
+  /** The observer to hand to the PowerDNS and NetBox clients. */
+  upstreamObserver(): UpstreamObserver;
+  /** The exposition text of the whole registry (default process/nodejs metrics included). */
+  metricsText(): Promise<string>;
+  /** The Content-Type to serve `metricsText()` with. */
+  readonly contentType: string;
+}
+
+/** Buckets from operations.md §1.3: sub-second PATCHes up to a minute of retries. */
+const TASK_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+/** Waiting for a zone lock: usually nothing, up to the 30 s lock timeout. */
+const LOCK_WAIT_BUCKETS = [0.001, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60];
+/** Event to applied: includes retries with backoff and queueing behind a full reconcile. */
+const APPLY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+/** A full reconcile: seconds for a handful of zones, up to half an hour for thousands. */
+const RECONCILE_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+
+/** Creates every metric in `registry`, plus prom-client's default process and nodejs metrics. */
+export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
+  const name = (suffix: string): string => `${METRIC_PREFIX}${suffix}`;
+  const registers = [registry];
+
+  const counter = <L extends string>(suffix: string, help: string, labelNames: readonly L[] = []): Counter<L> =>
+    new Counter<L>({ name: name(suffix), help, labelNames, registers });
+  const gauge = (suffix: string, help: string): Gauge => new Gauge({ name: name(suffix), help, registers });
+  const histogram = <L extends string>(
+    suffix: string,
+    help: string,
+    buckets: number[],
+    labelNames: readonly L[] = [],
+  ): Histogram<L> => new Histogram<L>({ name: name(suffix), help, buckets, labelNames, registers });
+
+  collectDefaultMetrics({ register: registry });
+
+  new Gauge<'version' | 'revision' | 'nodejs_version'>({
+    name: name('build_info'),
+    help: 'Always 1; the labels say which build is running.',
+    labelNames: ['version', 'revision', 'nodejs_version'],
+    registers,
+  }).set({ version: build.version, revision: build.revision, nodejs_version: process.version }, 1);
+
+  const eventsReceived = counter('events_received_total', 'Events received, by where they came from.', ['source']);
+  const eventsRejected = counter('events_rejected_total', 'Incoming messages dropped as bad input, by reason.', ['reason']);
+  const eventsIgnored = counter('events_ignored_total', 'Valid events deliberately not acted on, by reason.', ['reason']);
+  const lastEventReceived = gauge('last_event_received_timestamp_seconds', 'Unix time of the last event received; 0 before the first.');
+
+  const zoneTasksQueued = counter('zone_tasks_queued_total', 'Zone tasks added to the queue, by trigger.', ['trigger']);
+  const zoneTasksCoalesced = counter(
+    'zone_tasks_coalesced_total',
+    'Zone task requests folded into a task already waiting for the same zone, by trigger.',
+    ['trigger'],
+  );
+  let queue: QueueGauges = { pending: () => 0, running: () => 0 };
+  const readSafely = (read: () => number): number => {
+    try {
+      const value = read();
+      return Number.isFinite(value) ? value : 0;
+    } catch {
+      return 0; // A scrape must never fail because of the queue.
+    }
+  };
+  new Gauge({
+    name: name('zone_tasks_pending'),
+    help: 'Zone tasks waiting in the queue.',
+    registers,
+    collect() {
+      this.set(readSafely(queue.pending));
+    },
+  });
+  new Gauge({
+    name: name('zone_tasks_running'),
+    help: 'Zone tasks being worked on.',
+    registers,
+    collect() {
+      this.set(readSafely(queue.running));
+    },
+  });
+  const zoneTasksProcessed = counter('zone_tasks_processed_total', 'Zone tasks finished, by outcome.', ['outcome']);
+  const zoneTaskFailures = counter('zone_task_failures_total', 'Zone tasks failed after the last retry, by reason.', ['reason']);
+  const zoneTaskDuration = histogram('zone_task_duration_seconds', 'Time to run one zone task, by outcome.', TASK_BUCKETS, ['outcome']);
+  const zoneLockWait = histogram('zone_lock_wait_seconds', 'Time spent waiting for a zone lock.', LOCK_WAIT_BUCKETS);
+  const zoneLockHold = histogram('zone_lock_hold_seconds', 'Time a zone lock was held.', TASK_BUCKETS);
+  const zoneLockContention = counter('zone_lock_contention_total', 'Zone lock acquisitions that had to wait for another holder.');
+  const eventApplyLatency = histogram(
+    'event_apply_latency_seconds',
+    'Time from receiving an event to PowerDNS accepting the resulting change.',
+    APPLY_LATENCY_BUCKETS,
+  );
+
+  const reconcileRuns = counter('reconcile_runs_total', 'Full reconciles, by trigger and outcome.', ['trigger', 'outcome']);
+  const reconcileDuration = histogram('reconcile_duration_seconds', 'Time to run a full reconcile, by outcome.', RECONCILE_BUCKETS, [
+    'outcome',
+  ]);
+  const reconcileLastSuccess = gauge(
+    'reconcile_last_success_timestamp_seconds',
+    'Unix time of the last successful full reconcile; 0 before the first.',
+  );
+  const reconcileLastRun = gauge('reconcile_last_run_timestamp_seconds', 'Unix time the last full reconcile ended, whatever its outcome.');
+  const reconcileDriftRrsets = gauge('reconcile_drift_rrsets', 'RRsets the last full reconcile found out of step with NetBox.');
+  const rrsetChanges = counter('rrset_changes_total', 'RRset changes written to PowerDNS, by action.', ['action']);
+
+  const upstreamRequests = counter(
+    'upstream_requests_total',
+    'HTTP requests to PowerDNS and NetBox, counted when they end, by route template and status code.',
+    ['upstream', 'method', 'endpoint', 'code'],
+  );
+  const upstreamDuration = new Histogram<'upstream' | 'method'>({
+    name: name('upstream_request_duration_seconds'),
+    help: 'Duration of HTTP requests to PowerDNS and NetBox.',
+    labelNames: ['upstream', 'method'],
+    registers,
+  });
+  const upstreamRetries = counter('upstream_request_retries_total', 'Retries scheduled by the backoff policy, by reason.', [
+    'upstream',
+    'reason',
+  ]);
+
+  const mqttConnected = gauge('mqtt_connected', '1 while connected to the MQTT broker, else 0.');
+  const mqttReconnects = counter('mqtt_reconnects_total', 'Reconnection attempts to the MQTT broker.');
+  const mqttLastConnect = gauge('mqtt_last_connect_timestamp_seconds', 'Unix time of the last successful MQTT connect; 0 before the first.');
+  const zonesManaged = gauge('zones_managed', 'Zones this daemon keeps in step.');
+  const logMessages = counter('log_messages_total', 'Log lines emitted, by level.', ['level']);
+
+  // Known label values start at 0 (the upstream request families are left out: their endpoint and
+  // code values are only known once a request has been made).
+  for (const source of EVENT_SOURCES) eventsReceived.inc({ source }, 0);
+  for (const reason of EVENT_REJECT_REASONS) eventsRejected.inc({ reason }, 0);
+  for (const reason of EVENT_IGNORE_REASONS) eventsIgnored.inc({ reason }, 0);
+  for (const trigger of TASK_TRIGGERS) {
+    zoneTasksQueued.inc({ trigger }, 0);
+    zoneTasksCoalesced.inc({ trigger }, 0);
+  }
+  for (const outcome of TASK_OUTCOMES) {
+    zoneTasksProcessed.inc({ outcome }, 0);
+    zoneTaskDuration.zero({ outcome });
+  }
+  for (const reason of TASK_FAILURE_REASONS) zoneTaskFailures.inc({ reason }, 0);
+  for (const outcome of RECONCILE_OUTCOMES) {
+    reconcileDuration.zero({ outcome });
+    for (const trigger of RECONCILE_TRIGGERS) reconcileRuns.inc({ trigger, outcome }, 0);
+  }
+  for (const action of RRSET_ACTIONS) rrsetChanges.inc({ action }, 0);
+  for (const upstream of UPSTREAMS) for (const reason of RETRY_REASONS) upstreamRetries.inc({ upstream, reason }, 0);
+  for (const level of LOG_LEVELS) logMessages.inc({ level }, 0);
+
+  const observer = createUpstreamObserver({ requests: upstreamRequests, duration: upstreamDuration, retries: upstreamRetries });
+
+  return {
+    eventsReceived,
+    eventsRejected,
+    eventsIgnored,
+    lastEventReceived,
+    zoneTasksQueued,
+    zoneTasksCoalesced,
+    zoneTasksProcessed,
+    zoneTaskFailures,
+    zoneTaskDuration,
+    zoneLockWait,
+    zoneLockHold,
+    zoneLockContention,
+    eventApplyLatency,
+    reconcileRuns,
+    reconcileDuration,
+    reconcileLastSuccess,
+    reconcileLastRun,
+    reconcileDriftRrsets,
+    rrsetChanges,
+    mqttConnected,
+    mqttReconnects,
+    mqttLastConnect,
+    zonesManaged,
+    logMessages,
+    onLog(level) {
+      if (isOneOf(LOG_LEVELS, level)) logMessages.inc({ level });
+    },
+    bindQueue(gauges) {
+      queue = gauges;
+    },
+    upstreamObserver: () => observer,
+    metricsText: () => registry.metrics(),
+    contentType: registry.contentType,
+  };
+}
