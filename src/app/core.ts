@@ -1,0 +1,111 @@
+/**
+ * Composition of the reconcile core from configuration: retriers, the NetBox and PowerDNS clients,
+ * the zone lock and the engine. Shared by the CLI commands and the daemon; no logic of its own.
+ */
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/index.js';
+import { createNetboxClient } from '../netbox/client.js';
+import { createPdnsClient } from '../pdns/client.js';
+import { createRetrier } from '../util/retry.js';
+import { createZoneLock } from '../daemon/zone-lock.js';
+import { createEngine, type Engine } from '../reconcile/engine.js';
+import type { EngineObserver, EngineSettings } from '../reconcile/types.js';
+import type { RunnerObserver } from '../reconcile/runner.js';
+import type { NetboxSource } from '../netbox/source.js';
+import type { PdnsApi } from '../pdns/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { nullObserver, type UpstreamObserver } from '../util/observer.js';
+
+export interface CoreDeps {
+  logger: Logger;
+  clock: Clock;
+  upstreamObserver?: UpstreamObserver;
+  engineObserver?: EngineObserver;
+  runnerObserver?: RunnerObserver;
+  lockObserver?: { waited(seconds: number): void; held(seconds: number): void; contention(): void };
+  /** Lets retries stop early during shutdown. */
+  isStopping?: () => boolean;
+}
+
+export interface Core {
+  netbox: NetboxSource;
+  pdns: PdnsApi;
+  engine: Engine;
+  settings: EngineSettings;
+  lockStats(): { contentionEvents: number };
+}
+
+/** Engine settings from the configuration. */
+export function engineSettings(config: Config): EngineSettings {
+  return {
+    ownerId: config.owner_id,
+    adoptZones: config.adopt_zones,
+    zoneKind: config.pdns_zone_kind,
+    notify: config.pdns_notify,
+    dryRun: config.dry_run,
+    maxChangeRatio: config.max_rrset_change_ratio,
+    minRrsetsForThreshold: config.min_rrsets_for_threshold,
+    maxZoneDeleteRatio: config.max_zone_delete_ratio,
+  };
+}
+
+export function buildCore(config: Config, deps: CoreDeps): Core {
+  const observer = deps.upstreamObserver ?? nullObserver;
+  const retryPolicy = {
+    attempts: config.retry_attempts,
+    baseDelayMs: config.retry_base_delay * 1000,
+    factor: config.retry_factor,
+    maxDelayMs: config.retry_max_delay * 1000,
+    jitter: config.retry_jitter,
+    logger: deps.logger,
+    clock: deps.clock,
+    observer,
+    ...(deps.isStopping ? { isStopping: deps.isStopping } : {}),
+  };
+  const readCa = (path: string | undefined): string | undefined => (path ? readFileSync(path, 'utf8') : undefined);
+  const netbox = createNetboxClient({
+    baseUrl: config.nb_url,
+    token: config.nb_token,
+    authScheme: config.nb_auth_scheme,
+    nameserverId: config.nb_ns_id,
+    ...(config.nb_view_id !== undefined ? { viewId: config.nb_view_id } : {}),
+    pageSize: config.nb_page_size,
+    timeoutMs: config.nb_timeout * 1000,
+    tlsVerify: config.nb_tls_verify,
+    ca: readCa(config.nb_ca_file),
+    concurrency: config.reconcile_concurrency,
+    retrier: createRetrier({ ...retryPolicy, upstream: 'netbox' }),
+    logger: deps.logger.child({ component: 'netbox' }),
+    observer,
+  });
+  const pdns = createPdnsClient({
+    baseUrl: config.pdns_url,
+    apiKey: config.pdns_token,
+    serverId: config.pdns_server_id,
+    timeoutMs: config.pdns_timeout * 1000,
+    maxBodyBytes: config.pdns_max_body_bytes,
+    retrier: createRetrier({ ...retryPolicy, upstream: 'pdns' }),
+    logger: deps.logger.child({ component: 'pdns' }),
+    observer,
+  });
+  const lock = createZoneLock({
+    clock: deps.clock,
+    logger: deps.logger.child({ component: 'lock' }),
+    warnAfterMs: config.lock_warn_seconds * 1000,
+    timeoutMs: config.lock_timeout_seconds * 1000,
+    ...(deps.lockObserver ? { observer: deps.lockObserver } : {}),
+  });
+  const settings = engineSettings(config);
+  const engine = createEngine({
+    netbox, pdns, lock, settings,
+    logger: deps.logger,
+    clock: deps.clock,
+    workers: config.workers,
+    requeueBaseDelayMs: config.requeue_base_delay * 1000,
+    requeueMaxDelayMs: config.requeue_max_delay * 1000,
+    ...(deps.engineObserver ? { observer: deps.engineObserver } : {}),
+    ...(deps.runnerObserver ? { runnerObserver: deps.runnerObserver } : {}),
+  });
+  return { netbox, pdns, engine, settings, lockStats: () => lock.stats() };
+}

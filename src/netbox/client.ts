@@ -1,0 +1,178 @@
+/**
+ * NetBox (netbox-plugin-dns) REST client. Reads zones for our nameserver and their active records,
+ * following `next` links (MAX_PAGE_SIZE is 1000 and `limit=0` is NOT "all": netbox-api.md §3.1).
+ * A listing is only ever returned complete: a failed or short page fails the whole read, so a partial
+ * answer can never be mistaken for "these records are gone".
+ */
+import got, { type Got, RequestError } from 'got';
+import type { Logger } from '../util/log.js';
+import { UpstreamError, classifyStatus } from '../util/errors.js';
+import type { Retrier } from '../util/retrier.js';
+import { nullObserver, type UpstreamObserver } from '../util/observer.js';
+import type { NetboxPage, NetboxRecord, NetboxZone } from './types.js';
+import type { NetboxSource } from './source.js';
+
+export interface NetboxClientOptions {
+  /** NetBox base URL, e.g. https://netbox.example.com (a trailing `/api` is tolerated). */
+  baseUrl: string;
+  token: string;
+  /** `auto` sends `Bearer` for v2 tokens (`nbt_` prefix) and `Token` otherwise. */
+  authScheme: 'auto' | 'token' | 'bearer';
+  nameserverId: number;
+  viewId?: number;
+  pageSize: number;
+  timeoutMs: number;
+  tlsVerify: boolean;
+  /** PEM CA bundle for NetBox's certificate. */
+  ca?: string;
+  /** Zone ids per bulk record request: keeps the request line under proxies' ~4 KB limit. */
+  zoneIdsPerRequest?: number;
+  /** Concurrent bulk record requests. */
+  concurrency?: number;
+  retrier: Retrier;
+  logger: Logger;
+  observer?: UpstreamObserver;
+}
+
+const PLUGIN_PATH = 'api/plugins/netbox-dns';
+/** Only the record fields the daemon reads: makes NetBox's serializer far cheaper. */
+const RECORD_FIELDS = 'id,zone,type,name,fqdn,value,absolute_value,status,active,ttl,managed';
+
+export function authorizationHeader(token: string, scheme: NetboxClientOptions['authScheme']): string {
+  const bearer = scheme === 'bearer' || (scheme === 'auto' && token.startsWith('nbt_'));
+  return `${bearer ? 'Bearer' : 'Token'} ${token}`;
+}
+
+/** Creates the NetBox client. */
+export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
+  const observer = opts.observer ?? nullObserver;
+  const base = opts.baseUrl.replace(/\/+$/, '').replace(/\/api$/, '');
+  const http: Got = got.extend({
+    prefixUrl: base,
+    retry: { limit: 0 },
+    timeout: { request: opts.timeoutMs },
+    throwHttpErrors: false,
+    headers: { authorization: authorizationHeader(opts.token, opts.authScheme), accept: 'application/json' },
+    https: { rejectUnauthorized: opts.tlsVerify, ...(opts.ca ? { certificateAuthority: opts.ca } : {}) },
+  });
+
+  async function getJson<T>(operation: string, endpoint: string, path: string, query: URLSearchParams): Promise<T> {
+    return opts.retrier.run(operation, async () => {
+      const started = performance.now();
+      const done = (code: string): void =>
+        observer.request({ upstream: 'netbox', method: 'GET', endpoint, code, durationSeconds: (performance.now() - started) / 1000 });
+      let response;
+      try {
+        response = await http.get(path, { searchParams: query });
+      } catch (err) {
+        const code = err instanceof RequestError ? (err.code === 'ETIMEDOUT' ? 'timeout' : err.code) : undefined;
+        done(code === 'timeout' ? 'timeout' : 'network_error');
+        throw new UpstreamError(`NetBox GET /${path} failed: ${err instanceof Error ? err.message : String(err)}`, 'netbox', 'transient', {
+          operation, method: 'GET', code: code ?? 'network_error',
+        }); // no `cause`: got's error holds the request options, Authorization header included
+      }
+      done(String(response.statusCode));
+      if (response.statusCode !== 200) throw statusError(operation, path, response.statusCode, response.body);
+      try {
+        return JSON.parse(response.body) as T;
+      } catch (err) {
+        // A cut-off body is a transport problem, not bad data: retry it.
+        throw new UpstreamError(`NetBox GET /${path} returned a body that is not complete JSON`, 'netbox', 'transient', {
+          operation, method: 'GET', status: response.statusCode, code: 'truncated',
+        }, { cause: err });
+      }
+    });
+  }
+
+  /** Reads every page of a listing, following `next`; checks the total against `count`. */
+  async function listAll<T>(operation: string, endpoint: string, path: string, query: URLSearchParams): Promise<T[]> {
+    query.set('limit', String(opts.pageSize));
+    const items: T[] = [];
+    let expected: number | null = null;
+    let nextQuery: URLSearchParams | null = query;
+    while (nextQuery) {
+      const page: NetboxPage<T> = await getJson<NetboxPage<T>>(operation, endpoint, path, nextQuery);
+      if (!page || !Array.isArray(page.results)) {
+        throw new UpstreamError(`NetBox GET /${path} did not return a paginated list`, 'netbox', 'terminal', { operation, method: 'GET' });
+      }
+      if (expected === null && typeof page.count === 'number') expected = page.count;
+      items.push(...page.results);
+      // Re-use our own path with the query NetBox computed: `next` may name another host or scheme
+      // when NetBox sits behind a proxy.
+      nextQuery = page.next ? new URL(page.next).searchParams : null;
+      if (nextQuery && page.results.length === 0) {
+        throw new UpstreamError(`NetBox GET /${path} returned an empty page with a next link`, 'netbox', 'transient', { operation, method: 'GET' });
+      }
+    }
+    if (expected !== null && items.length !== expected) {
+      throw new UpstreamError(
+        `NetBox GET /${path} returned ${items.length} items but announced ${expected}: refusing a partial listing`,
+        'netbox', 'transient', { operation, method: 'GET' });
+    }
+    return items;
+  }
+
+  function zoneQuery(): URLSearchParams {
+    const query = new URLSearchParams({ nameserver_id: String(opts.nameserverId) });
+    if (opts.viewId !== undefined) query.set('view_id', String(opts.viewId));
+    return query;
+  }
+
+  return {
+    async listZones() {
+      return listAll<NetboxZone>('listNetboxZones', 'zones', `${PLUGIN_PATH}/zones/`, zoneQuery());
+    },
+
+    async findZones(name) {
+      const wanted = name.replace(/\.$/, '').toLowerCase();
+      const query = zoneQuery();
+      query.set('name__ie', wanted);
+      const zones = await listAll<NetboxZone>('findNetboxZone', 'zones', `${PLUGIN_PATH}/zones/`, query);
+      return zones.filter((z) => z.name.replace(/\.$/, '').toLowerCase() === wanted);
+    },
+
+    async listRecords(zoneIds) {
+      const result = new Map<number, NetboxRecord[]>();
+      for (const id of zoneIds) result.set(id, []);
+      const chunkSize = opts.zoneIdsPerRequest ?? 200;
+      const chunks: number[][] = [];
+      const unique = [...new Set(zoneIds)];
+      for (let i = 0; i < unique.length; i += chunkSize) chunks.push(unique.slice(i, i + chunkSize));
+      let nextChunk = 0;
+      const worker = async (): Promise<void> => {
+        while (nextChunk < chunks.length) {
+          const chunk = chunks[nextChunk++] ?? [];
+          const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS });
+          for (const id of chunk) query.append('zone_id', String(id));
+          const records = await listAll<NetboxRecord>('listNetboxRecords', 'records', `${PLUGIN_PATH}/records/`, query);
+          for (const record of records) result.get(record.zone?.id)?.push(record);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, chunks.length) }, worker));
+      return result;
+    },
+  };
+}
+
+/** Turns a non-200 answer into a classified error with NetBox's `detail` (never the token). */
+function statusError(operation: string, path: string, status: number, body: string): UpstreamError {
+  let detail = body.slice(0, 300);
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (parsed && typeof parsed === 'object' && 'detail' in parsed) detail = String((parsed as { detail: unknown }).detail);
+    else detail = JSON.stringify(parsed).slice(0, 300);
+  } catch {
+    // plain-text body: keep the excerpt
+  }
+  let errorClass = classifyStatus(status);
+  let hint = '';
+  if (status === 403) hint = ' (check NB_TOKEN and that it may read netbox_dns zones and records)';
+  if (status === 404) {
+    errorClass = 'terminal';
+    hint = ' (check NB_URL and that netbox-plugin-dns is installed)';
+  }
+  if (status === 400) hint = ' (a filter was rejected: does NB_NS_ID / the view id exist?)';
+  return new UpstreamError(`NetBox GET /${path} answered ${status}: ${detail}${hint}`, 'netbox', errorClass, {
+    operation, method: 'GET', status, body: detail,
+  });
+}
