@@ -1,0 +1,65 @@
+# netbox-pdns — every target a newcomer or CI needs. `make demo` runs the main job, `make test` the tests.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages the tests, demo and benchmarks use (installed by `make install` when missing, as root).
+APT_PACKAGES := pdns-server pdns-backend-sqlite3 sqlite3 mosquitto mosquitto-clients prometheus dnsutils openssl iproute2 curl
+MOCHA := node_modules/.bin/mocha
+
+.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean
+
+help:
+	@echo "make demo       start a complete local sandbox (PowerDNS, broker, sample NetBox, daemon)"
+	@echo "make test       install what is missing, lint, and run every test"
+	@echo "make install    npm packages + Debian packages ($(APT_PACKAGES))"
+	@echo "make build      compile TypeScript to dist/"
+	@echo "make lint       tsc --noEmit and eslint"
+	@echo "make run        run the daemon (needs NETBOX_PDNS_* settings)"
+	@echo "make docs       regenerate the docs generated from the config schema"
+
+install: install-npm install-deb
+
+# npm ci only when package-lock.json changed since the last install.
+install-npm: node_modules/.install-stamp
+node_modules/.install-stamp: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install-deb:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "Missing Debian packages. Run as root:"; \
+	  echo "  apt-get update && apt-get install -y --no-install-recommends" $$missing; exit 1; \
+	fi; \
+	echo "installing Debian packages:" $$missing; \
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
+build: install-npm
+	npx tsc -p tsconfig.build.json
+
+lint: install-npm
+	npx tsc --noEmit -p .
+	npx eslint .
+
+test: install lint
+	$(MOCHA) 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts'
+
+test-unit: install-npm
+	$(MOCHA) 'test/unit/**/*.test.ts'
+
+test-integration: install
+	$(MOCHA) 'test/integration/**/*.test.ts'
+
+run: build
+	node dist/main.js run
+
+check-config: build
+	node dist/main.js check-config
+
+# Regenerates the README config table, deploy/netbox-pdns.env.example and config/schema.json.
+docs: install-npm
+	npx tsx src/tools/write-docs.ts
+
+clean:
+	rm -rf dist .work
