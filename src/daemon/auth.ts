@@ -1,0 +1,73 @@
+/**
+ * Credential checks shared by POST /sync and POST /webhook. Every comparison of a secret runs in
+ * constant time, so response timing tells an attacker nothing about how much of a guess was right.
+ * Nothing here logs or returns the values it compares.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Header names that may carry the API key: ours, and the original connector's. */
+export const API_KEY_HEADERS = ['x-api-key', 'x-netbox-pdns-api-key'] as const;
+
+/** NetBox's webhook signature header (reference netbox-api.md §4.2). */
+export const SIGNATURE_HEADER = 'x-hook-signature';
+
+/** HMAC-SHA512 → 64 bytes → 128 hex digits. */
+const SIGNATURE_HEX = /^[0-9a-fA-F]{128}$/;
+
+export type ApiKeyCheck = 'ok' | 'missing' | 'wrong' | 'disabled';
+
+/**
+ * Constant-time string equality. Both sides are hashed first so the compared buffers always have
+ * the same length: `timingSafeEqual` throws on unequal lengths, and an early length check would
+ * leak the key's length.
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a, 'utf8').digest();
+  const hb = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(ha, hb);
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * The API key a request presents: `X-API-Key`, `x-netbox-pdns-api-key`, or `Authorization: Bearer`.
+ * A header sent twice is not a key (Node joins such values with ", ").
+ */
+export function presentedApiKey(headers: IncomingHttpHeaders): string | undefined {
+  for (const name of API_KEY_HEADERS) {
+    const value = single(headers[name]);
+    if (value !== undefined && value !== '') return value;
+  }
+  const auth = single(headers.authorization);
+  const bearer = auth === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(auth);
+  return bearer?.[1];
+}
+
+/** Checks the presented API key against the configured one; `disabled` when none is configured. */
+export function checkApiKey(headers: IncomingHttpHeaders, configured: string | undefined): ApiKeyCheck {
+  if (configured === undefined || configured === '') return 'disabled';
+  const presented = presentedApiKey(headers);
+  if (presented === undefined) return 'missing';
+  return constantTimeEqual(presented, configured) ? 'ok' : 'wrong';
+}
+
+/**
+ * True when `X-Hook-Signature` is the lowercase-hex HMAC-SHA512 of the exact body bytes, keyed with
+ * the secret as UTF-8. A missing, truncated or non-hex value fails before any comparison; its length
+ * is public (always 128), so that early exit leaks nothing about the secret.
+ */
+export function verifyHookSignature(secret: string, rawBody: Buffer, headers: IncomingHttpHeaders): boolean {
+  const header = single(headers[SIGNATURE_HEADER])?.trim();
+  if (header === undefined || !SIGNATURE_HEX.test(header)) return false;
+  const expected = createHmac('sha512', Buffer.from(secret, 'utf8')).update(rawBody).digest();
+  const presented = Buffer.from(header, 'hex');
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+/** The signature NetBox would send for `rawBody` (for tests and for documenting the scheme). */
+export function hookSignature(secret: string, rawBody: Buffer | string): string {
+  return createHmac('sha512', Buffer.from(secret, 'utf8')).update(rawBody).digest('hex');
+}
