@@ -34,7 +34,11 @@ export const DAEMON_OPTIONS = {
   },
   http_rate_limit: {
     type: 'integer', minimum: 1, default: 60, 'x-group': 'http',
-    description: 'Requests per minute per client on write endpoints (POST /sync, POST /webhook).',
+    description: 'Requests per minute per client address on POST /sync.',
+  },
+  webhook_rate_limit: {
+    type: 'integer', minimum: 1, default: 6000, 'x-group': 'http',
+    description: 'Requests per minute per client address on POST /webhook (NetBox sends one per changed object and does not retry a 429 by default).',
   },
 
   // --- mqtt ---

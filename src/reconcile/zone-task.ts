@@ -15,7 +15,7 @@ import type { NetboxRecord, NetboxZone } from '../netbox/types.js';
 import type { PdnsApi, PdnsZone } from '../pdns/types.js';
 import type { Logger } from '../util/log.js';
 import type { Clock } from '../util/clock.js';
-import { TerminalError, UnsafePlanError, UpstreamError, errorClass, errorMessage } from '../util/errors.js';
+import { TerminalError, UnsafePlanError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
 import type { EngineObserver, EngineSettings, FailureReason, ZoneResult, ZoneTaskOptions } from './types.js';
 
 export interface ZoneTaskDeps {
@@ -47,7 +47,10 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     const cls = errorClass(err);
     const reason = failureReason(err);
     const level = reason === 'unsafe_plan' ? 'warn' : 'error';
-    log.log(level, `zone task failed: ${errorMessage(err)}`, { error_class: cls, reason });
+    // Expected failures (upstream errors, refusals) log their message; anything else its stack and cause too.
+    log.log(level, `zone task failed: ${errorMessage(err)}`, {
+      error_class: cls, reason, ...(reason === 'internal' ? { error: serializeError(err) } : {}),
+    });
     return result({ outcome: reason === 'unsafe_plan' ? 'refused' : 'failed', error: errorMessage(err), errorClass: cls, failureReason: reason });
   }
 

@@ -1,0 +1,48 @@
+/**
+ * `netbox-pdns run`: starts the daemon and ties it to the process: SIGTERM/SIGINT stop it cleanly
+ * (exit 0), SIGHUP queues a full reconcile, a failure to start exits 1 so systemd restarts us.
+ */
+import { Registry } from 'prom-client';
+import type { Config } from '../config/index.js';
+import { createDaemon } from '../daemon/daemon.js';
+import { createMetrics } from '../observability/metrics.js';
+import { systemClock } from '../util/clock.js';
+import { errorMessage } from '../util/errors.js';
+import { loggerFromConfig } from './logger.js';
+import { buildInfo } from './version.js';
+
+export async function runDaemonProcess(config: Config, proc: NodeJS.Process): Promise<number> {
+  const build = buildInfo(proc.env);
+  const metrics = createMetrics(new Registry(), build);
+  const logger = loggerFromConfig(config, proc.stdout, proc.env, (level) => metrics.onLog(level));
+  const daemon = createDaemon(config, { logger, clock: systemClock, build, metrics });
+  try {
+    await daemon.start();
+  } catch (err) {
+    logger.error(`failed to start: ${errorMessage(err)}`);
+    await daemon.stop().catch(() => undefined);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string): void => {
+      if (stopping) {
+        logger.warn(`${signal} again while stopping: exiting now`);
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      logger.info(`${signal} received: shutting down`);
+      daemon.stop().then(() => resolve(0), (err: unknown) => {
+        logger.error(`shutdown failed: ${errorMessage(err)}`);
+        resolve(1);
+      });
+    };
+    proc.on('SIGTERM', () => stop('SIGTERM'));
+    proc.on('SIGINT', () => stop('SIGINT'));
+    proc.on('SIGHUP', () => {
+      logger.info('SIGHUP received: queuing a full reconcile');
+      daemon.requestFullReconcile('signal');
+    });
+  });
+}
