@@ -51,12 +51,12 @@ function nameProblem(name: string, kind: 'zone' | 'owner'): string | null {
   if (bare.length > MAX_NAME_LENGTH) return `name is longer than ${MAX_NAME_LENGTH} characters`;
   const labels = bare.split('.');
   for (const [index, label] of labels.entries()) {
-    if (label.length === 0) return `empty label in "${name}"`;
-    if (label.length > MAX_LABEL_LENGTH) return `label "${label}" is longer than ${MAX_LABEL_LENGTH} characters`;
+    if (label.length === 0) return `empty label in ${JSON.stringify(name)}`;
+    if (label.length > MAX_LABEL_LENGTH) return `label ${JSON.stringify(label)} is longer than ${MAX_LABEL_LENGTH} characters`;
     if (kind === 'owner' && index === 0 && label === WILDCARD_LABEL) continue;
-    if (!ZONE_LABEL.test(label)) return `label "${label}" ${badCharacterReason(label)}`;
+    if (!ZONE_LABEL.test(label)) return `label ${JSON.stringify(label)} ${badCharacterReason(label)}`;
     if (label.includes('/') && (!RFC2317_LABEL.test(label) || (kind === 'zone' && index !== 0))) {
-      return `label "${label}": "/" is only allowed in the RFC 2317 label of a zone, as in "0/26"`;
+      return `label ${JSON.stringify(label)}: "/" is only allowed in the RFC 2317 label of a zone, as in "0/26"`;
     }
   }
   return null;
