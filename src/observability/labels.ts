@@ -6,27 +6,21 @@
  * series before the first event (prometheus.io "avoid missing metrics").
  */
 
+import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS } from '../daemon/events/types.js';
+
 /** Prefix of every metric this daemon exports. Rules and dashboards must use the same string. */
 export const METRIC_PREFIX = 'netbox_pdns_';
 
 /** Where an event came from: a NetBox webhook envelope on MQTT, a compact zone message, or POST /webhook. */
-export const EVENT_SOURCES = ['netbox', 'compact', 'webhook'] as const;
+export const EVENT_SOURCES = [...INTAKE_SOURCES, 'webhook'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-/** Why an incoming message was dropped as bad input. */
-export const EVENT_REJECT_REASONS = [
-  'too_large',
-  'invalid_json',
-  'invalid_shape',
-  'topic_mismatch',
-  'invalid_zone_name',
-  'unknown_topic',
-  'bad_signature',
-] as const;
+/** Why an incoming message was dropped as bad input: the interpreter's reasons plus the webhook's signature check. */
+export const EVENT_REJECT_REASONS = [...REJECT_REASONS, 'bad_signature'] as const;
 export type EventRejectReason = (typeof EVENT_REJECT_REASONS)[number];
 
 /** Why a well-formed event was deliberately not acted on. */
-export const EVENT_IGNORE_REASONS = ['other_nameserver', 'other_view', 'unsupported_model', 'unsupported_event'] as const;
+export const EVENT_IGNORE_REASONS = IGNORE_REASONS;
 export type EventIgnoreReason = (typeof EVENT_IGNORE_REASONS)[number];
 
 /** What put a zone task into the queue. */
