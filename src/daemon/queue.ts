@@ -164,7 +164,7 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
       outcome = await opts.process(key, entry.meta);
     } catch (err) {
       outcome = 'failed';
-      logger.error(`queue: task for ${key} threw: ${errorMessage(err)}`, { key, error: serializeError(err) });
+      logger.error(`queue: task for ${key} threw: ${errorMessage(err)}`, { zone: key, error: serializeError(err) });
     }
     finish(key, entry.meta, outcome, (clock.monotonic() - startedAt) / 1000);
   }
@@ -181,10 +181,10 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
       const delayMs = Math.min(opts.baseDelayMs * 2 ** (failures - 1), opts.maxDelayMs);
       if (dirty.has(key)) {
         // News arrived during the run: the dirty rerun below goes now (see the decision above).
-        logger.debug(`queue: ${key} failed transiently; rerunning at once for newer adds`, { key, failures });
+        logger.debug(`queue: ${key} failed transiently; rerunning at once for newer adds`, { zone: key, failures });
       } else {
         notify((o) => o.requeued(key, delayMs, failures));
-        logger.debug(`queue: requeue ${key} in ${delayMs / 1000}s`, { key, failures, delay_ms: delayMs });
+        logger.debug(`queue: requeue ${key} in ${delayMs / 1000}s`, { zone: key, failures, delay_ms: delayMs });
         schedule(key, meta, delayMs);
       }
     }
@@ -240,13 +240,13 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
     try {
       opts.onDrop?.(key, meta);
     } catch (err) {
-      logger.warn('queue: onDrop failed', { key, error: serializeError(err) });
+      logger.warn('queue: onDrop failed', { zone: key, error: serializeError(err) });
     }
   };
 
   /** After stop: nothing new runs; the meta is handed back through `onDrop`. */
   const refuse = (key: string, meta: M): void => {
-    logger.debug(`queue: refused ${key}: stopping`, { key });
+    logger.debug(`queue: refused ${key}: stopping`, { zone: key });
     drop(key, meta);
   };
 

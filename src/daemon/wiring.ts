@@ -100,8 +100,7 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
       if (i.kind === 'ignored') ignored(i.reason);
     },
     fullReconcile(trigger: ReconcileTrigger, result: FullReconcileResult) {
-      const labelTrigger = trigger === 'event' ? 'api' : trigger;
-      metrics.reconcileRuns.inc({ trigger: labelTrigger, outcome: result.outcome });
+      metrics.reconcileRuns.inc({ trigger, outcome: result.outcome });
       metrics.reconcileDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
       metrics.reconcileLastRun.set(nowSeconds());
       if (result.outcome === 'success') metrics.reconcileLastSuccess.set(nowSeconds());
@@ -109,7 +108,9 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
       if (result.outcome !== 'failure' || result.zones.length > 0) {
         metrics.zonesManaged.set(result.zones.filter((z) => z.outcome === 'created' || z.outcome === 'changed' || z.outcome === 'unchanged').length);
       }
-      status.recordFullReconcile({ outcome: result.outcome, ...(result.error ? { error: result.error } : {}), durationMs: result.durationMs });
+      // A refusal (e.g. NetBox listed no zones) is the operator's error to read in /status, like a failure.
+      const error = result.error ?? result.refusal;
+      status.recordFullReconcile({ outcome: result.outcome, ...(error ? { error } : {}), durationMs: result.durationMs });
     },
   };
 }

@@ -111,7 +111,7 @@ export function createRetrier(opts: RetrierOptions): Retrier {
   }
 
   return {
-    run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    run<T>(operation: string, fn: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
       return backOff(fn, {
         numOfAttempts: attempts,
         startingDelay: 0,
@@ -123,7 +123,7 @@ export function createRetrier(opts: RetrierOptions): Retrier {
           // Terminal, auth and zone-missing failures are the caller's to log and handle.
           if (errorClass(err) !== 'transient') return false;
           const reason = errorMessage(err);
-          const meta = { upstream: opts.upstream, operation, attempt: failed, attempts };
+          const meta = { ...context, upstream: opts.upstream, operation, attempt: failed, attempts };
           if (failed >= attempts) {
             opts.logger.error(`Function ${operation} failed after ${attempts} attempts: ${reason}`, meta);
             return false;

@@ -229,7 +229,7 @@ describe('work queue', () => {
       expect(h.observer.finished.firstCall.args[2]).to.equal('failed');
       const err = h.entries.find((e) => e.level === 'error');
       expect(err?.message).to.equal('queue: task for a. threw: kaboom');
-      expect(err?.key).to.equal('a.');
+      expect(err?.zone).to.equal('a.');
       expect(h.keysRun()).to.deep.equal(['a.', 'b.']);
       await h.runs[1]?.finish('ok');
       await h.queue.idle();
