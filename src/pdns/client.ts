@@ -55,7 +55,7 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const http = createPdnsHttp(opts);
   const { retrier, logger } = opts;
-  const run = (req: PdnsRequest) => retrier.run(req.operation, () => http.send(req));
+  const run = (req: PdnsRequest) => retrier.run(req.operation, () => http.send(req), req.zone ? { zone: req.zone } : {});
   const zonePath = (zone: ZoneName): string => `zones/${pdnsZoneId(zone)}`;
 
   async function patchRRsets(zone: ZoneName, changes: PdnsRRsetChange[]): Promise<void> {
@@ -68,7 +68,7 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
     // Strictly one after another: later chunks may depend on earlier DELETEs (A→CNAME swaps).
     for (const chunk of chunks) {
       await run({
-        operation: 'patchZone', method: 'PATCH', path: zonePath(zone), endpoint: 'zone',
+        operation: 'patchZone', method: 'PATCH', path: zonePath(zone), zone, endpoint: 'zone',
         body: JSON.stringify({ rrsets: chunk }), accept: [204],
       });
     }
@@ -90,7 +90,7 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
     },
 
     async getZone(zone) {
-      const res = await run({ operation: 'getZone', method: 'GET', path: zonePath(zone), endpoint: 'zone', accept: [200, 404] });
+      const res = await run({ operation: 'getZone', method: 'GET', path: zonePath(zone), zone, endpoint: 'zone', accept: [200, 404] });
       if (res.status === 404) return null;
       return parseJson<PdnsZone>('getZone', 'GET', res.body);
     },
@@ -110,7 +110,7 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
           zone: spec.name, rrsets: spec.rrsets.length,
         });
       }
-      const res = await run({ operation: 'createZone', method: 'POST', path: 'zones', endpoint: 'zones', body, accept: [201, 409] });
+      const res = await run({ operation: 'createZone', method: 'POST', path: 'zones', endpoint: 'zones', body, accept: [201, 409], zone: spec.name });
       if (res.status === 409) {
         // Also what a retried POST sees when the first attempt did succeed: the zone is there.
         logger.warn(`pdns: zone ${spec.name} already exists (409 Conflict); treating as existing`, { zone: spec.name });
@@ -124,19 +124,19 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
 
     async updateZone(zone, fields) {
       await run({
-        operation: 'updateZone', method: 'PUT', path: zonePath(zone), endpoint: 'zone',
+        operation: 'updateZone', method: 'PUT', path: zonePath(zone), zone, endpoint: 'zone',
         body: JSON.stringify(fields), accept: [204],
       });
     },
 
     async deleteZone(zone) {
-      const res = await run({ operation: 'deleteZone', method: 'DELETE', path: zonePath(zone), endpoint: 'zone', accept: [204, 404] });
+      const res = await run({ operation: 'deleteZone', method: 'DELETE', path: zonePath(zone), zone, endpoint: 'zone', accept: [204, 404] });
       // Idempotent: after a timed-out attempt that did succeed, the retry finds nothing to delete.
       if (res.status === 404) logger.info(`pdns: zone ${zone} was already gone on delete (404)`, { zone });
     },
 
     async notify(zone) {
-      await run({ operation: 'notifyZone', method: 'PUT', path: `${zonePath(zone)}/notify`, endpoint: 'zone_notify', accept: [200, 204] });
+      await run({ operation: 'notifyZone', method: 'PUT', path: `${zonePath(zone)}/notify`, zone, endpoint: 'zone_notify', accept: [200, 204] });
     },
   };
 }
