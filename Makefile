@@ -6,11 +6,12 @@ SHELL := /bin/bash
 APT_PACKAGES := pdns-server pdns-backend-sqlite3 sqlite3 mosquitto mosquitto-clients prometheus dnsutils openssl iproute2 curl
 MOCHA := node_modules/.bin/mocha
 
-.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean
+.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps
 
 help:
 	@echo "make demo       start a complete local sandbox (PowerDNS, broker, sample NetBox, daemon)"
 	@echo "make test       install what is missing, lint, and run every test"
+	@echo "make demo-check the demo, non-interactive: one scripted change, checked, then stop"
 	@echo "make install    npm packages + Debian packages ($(APT_PACKAGES))"
 	@echo "make build      compile TypeScript to dist/"
 	@echo "make lint       tsc --noEmit and eslint"
@@ -53,6 +54,19 @@ test-integration: install
 
 run: build
 	node dist/main.js run
+
+# The newcomer's first command: a local sandbox (PowerDNS, sample NetBox, broker, daemon) until Ctrl-C.
+# DEMO_CHECK=1 makes it non-interactive: scripted change, DNS answer, /status Healthy, then it stops.
+demo: install-npm demo-deps build
+	node --import tsx demo/run.ts
+
+# The same, non-interactive (what CI exercises through test/integration/demo.test.ts).
+demo-check: install-npm demo-deps build
+	DEMO_CHECK=1 node --import tsx demo/run.ts
+
+# Only what the demo needs from Debian (PowerDNS + sqlite3); prints the apt-get line when not root.
+demo-deps:
+	@sh demo/install-deps.sh
 
 check-config: build
 	node dist/main.js check-config
