@@ -16,7 +16,7 @@ import type { StatusDocument } from '../../src/daemon/status-store.js';
 
 const ZONES = ['pp-a.example', 'pp-b.example', 'pp-c.example', 'pp-d.example'];
 
-describe('daemon process: SIGKILL and SIGTERM', function () {
+describe('daemon process: SIGHUP, SIGKILL and SIGTERM', function () {
   this.timeout(120_000);
   let env: SyncEnv;
   let mosquitto: Mosquitto;
@@ -61,6 +61,23 @@ describe('daemon process: SIGKILL and SIGTERM', function () {
     await pub?.endAsync();
     await mosquitto?.stop();
     await env?.stop();
+  });
+
+  it('SIGHUP queues a full reconcile that repairs drift, without stopping the daemon', async () => {
+    const p = await start();
+    await env.direct.client.patchRRsets('pp-a.example.', [
+      { name: 'www.pp-a.example.', type: 'A', changetype: 'REPLACE', ttl: 60, records: [{ content: '198.51.100.66', disabled: false }] },
+    ]);
+    const before = await p.metric('netbox_pdns_reconcile_runs_total', { trigger: 'signal' });
+    p.signal('SIGHUP');
+    await waitFor(async () => (await p.metric('netbox_pdns_reconcile_runs_total', { trigger: 'signal' })) === before + 1,
+      { message: 'reconcile after SIGHUP' });
+    const www = (await env.direct.client.getZone('pp-a.example.'))?.rrsets.find((r) => r.name === 'www.pp-a.example.' && r.type === 'A');
+    expect(www?.records.map((r) => r.content)).to.deep.equal(['192.0.2.1']);
+    expect(p.hasExited()).to.equal(false);
+    expect((await p.get('/health')).status).to.equal(200);
+    await p.stop();
+    expect((await p.exited).code).to.equal(0);
   });
 
   it('SIGKILL during a burst of events: a new process converges and loses nothing', async () => {
