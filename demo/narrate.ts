@@ -9,6 +9,7 @@ import { queryDns } from '../test/support/dns.js';
 import type { DemoPdns } from './pdns.js';
 import type { DemoDaemon, DemoNetbox, DemoSecrets } from './sandbox.js';
 import { poll } from './wait.js';
+import { sumMetric } from '../test/support/metrics-text.js';
 
 export const say = (line = ''): void => void process.stdout.write(`${line}\n`);
 
@@ -21,17 +22,6 @@ export interface Sandbox {
   secrets: DemoSecrets;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
-}
-
-/** Sum of every sample of `name` whose labels include `labels`, in a Prometheus text exposition. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (wanted.every((l) => line.includes(l))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
 }
 
 async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
@@ -61,7 +51,7 @@ export async function showInitialSync(s: Sandbox): Promise<{ zones: number; reco
     return doc.initial_sync.completed ? doc : undefined;
   }, { what: 'the initial sync to complete (GET /status)', timeoutMs: 60_000, intervalMs: 100, signal: s.signal });
   const text = await metrics(s);
-  const created = metricValue(text, 'netbox_pdns_zone_tasks_processed_total', { outcome: 'created' });
+  const created = sumMetric(text, 'netbox_pdns_zone_tasks_processed_total', { outcome: 'created' });
   const headers = { 'X-API-Key': s.pdns.apiKey };
   const api = `${s.pdns.apiUrl}/api/v1/servers/localhost/zones`;
   const zones = await getJson<Array<{ id: string; name: string; account: string }>>(api, headers);
@@ -116,7 +106,7 @@ export async function showChange(s: Sandbox): Promise<{ fqdn: string; ip: string
   const aAt = await untilAnswered(s, fqdn, 'A', ip);
   const ptrAt = await untilAnswered(s, ptrName, 'PTR', `${fqdn}.`);
   const after = await metrics(s);
-  const delta = (metric: string, labels: Record<string, string> = {}): number => metricValue(after, metric, labels) - metricValue(before, metric, labels);
+  const delta = (metric: string, labels: Record<string, string> = {}): number => sumMetric(after, metric, labels) - sumMetric(before, metric, labels);
   const webhooks = delta('netbox_pdns_events_received_total', { source: 'webhook' });
   const viaMqtt = delta('netbox_pdns_events_received_total', { source: 'netbox' });
   const applied = delta('netbox_pdns_event_apply_latency_seconds_count');

@@ -9,6 +9,7 @@ import { createDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { createMemoryLogger } from '../../src/util/log.js';
 import { systemClock } from '../../src/util/clock.js';
 import { freePort } from './ports.js';
+import { sumMetric } from './metrics-text.js';
 import type { SyncEnv } from './sync-env.js';
 import { serializeWebhook, signWebhook, type WebhookEnvelope } from '../fakes/netbox/index.js';
 
@@ -52,14 +53,7 @@ export async function startDaemon(env: SyncEnv, overrides: Record<string, string
     daemon, logs: entries, base, brokerUrl,
     get: (path) => fetch(`${base}${path}`),
     async metric(name, labels = {}) {
-      const text = await (await fetch(`${base}/metrics`)).text();
-      const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-      let total = 0;
-      for (const line of text.split('\n')) {
-        if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-        if (wanted.every((l) => line.includes(l))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-      }
-      return total;
+      return sumMetric(await (await fetch(`${base}/metrics`)).text(), name, labels);
     },
     async publisher() {
       const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, clientId: `pub-${Math.random().toString(16).slice(2)}` });

@@ -4,11 +4,15 @@
  * handlers, and the exit code systemd sees. Output is captured whole so tests can grep it for
  * secrets. Stopped by PID only, and killed if the test process exits first, so no run leaks one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
+import { killOnExit } from './children.js';
+import { sumMetric } from './metrics-text.js';
+
+export { sumMetric };
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -29,35 +33,12 @@ export interface DaemonProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Children still running, killed if the test process exits without stopping them. */
-const live = new Set<ChildProcess>();
-let hookInstalled = false;
-function installExitHook(): void {
-  if (hookInstalled) return;
-  hookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
-}
-
-/** Sums the samples of one metric (optionally matching labels) in a Prometheus exposition. */
-export function sumMetric(text: string, name: string, labels: Record<string, string> = {}): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (wanted.every((l) => line.includes(l))) total += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return total;
-}
-
 /**
  * Spawns `netbox-pdns run` with exactly `env` as its NETBOX_PDNS_* settings (inherited ones are
  * dropped: an unknown NETBOX_PDNS_* variable is a config error) on a free HTTP port, and waits
  * until it logs that it started.
  */
 export async function spawnDaemon(env: Record<string, string>, opts: { startTimeoutMs?: number } = {}): Promise<DaemonProcess> {
-  installExitHook();
   const port = await freePort();
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NETBOX_PDNS_')));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'run'], {
@@ -71,7 +52,7 @@ export async function spawnDaemon(env: Record<string, string>, opts: { startTime
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  live.add(child);
+  killOnExit(child);
   let out = '';
   let err = '';
   child.stdout?.on('data', (c: Buffer) => { out += c.toString('utf8'); });
@@ -80,7 +61,6 @@ export async function spawnDaemon(env: Record<string, string>, opts: { startTime
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {
       done = true;
-      live.delete(child);
       resolve({ code, signal });
     });
   });

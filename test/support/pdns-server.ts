@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
+import { killOnExit } from './children.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -47,17 +48,6 @@ export interface StartPdnsOptions {
   startTimeoutMs?: number;
   /** Ports to try first (normally picked free); on a bind failure free ones are picked instead. */
   ports?: { dns?: number; api?: number };
-}
-
-/** Children still running, killed if the test process exits without stopping them. */
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
 }
 
 /** The pdns.conf for a loopback PowerDNS on sqlite3 (also used by `make demo`). */
@@ -111,7 +101,6 @@ interface Run {
 }
 
 export async function startPdns(opts: StartPdnsOptions = {}): Promise<PdnsServer> {
-  installExitHook();
   const apiKey = opts.apiKey ?? 'test-api-key';
   const timeoutMs = opts.startTimeoutMs ?? 20_000;
   const workDir = await mkdtemp(join(tmpdir(), 'netbox-pdns-pdns-'));
@@ -135,17 +124,15 @@ export async function startPdns(opts: StartPdnsOptions = {}): Promise<PdnsServer
     const exited = new Promise<number | null>((resolve) => {
       child.once('exit', (code) => {
         done = true;
-        live.delete(child);
         resolve(code);
       });
       child.once('error', (err) => {
         done = true;
-        live.delete(child);
         logs[index] += `spawn error: ${err.message}\n`;
         resolve(null);
       });
     });
-    live.add(child);
+    killOnExit(child);
     return { child, exited, hasExited: () => done, output: () => logs[index] ?? '' };
   }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { waitFor } from './wait.js';
+import { killOnExit } from './children.js';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS ?? 'prometheus';
 
@@ -36,17 +37,6 @@ export interface StartPrometheusOptions {
   rulesFiles?: string[];
   scrapeIntervalSeconds?: number;
   startTimeoutMs?: number;
-}
-
-/** Children still running, killed if the test process exits without stopping them. */
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const child of live) child.kill('SIGKILL');
-  });
 }
 
 function assertInstalled(): void {
@@ -88,7 +78,7 @@ function launch(configFile: string, dataDir: string, port: number): Launch {
     `--storage.tsdb.path=${dataDir}`,
     '--log.level=warn',
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+  killOnExit(child);
   const append = (chunk: Buffer): void => {
     output += chunk.toString('utf8');
   };
@@ -97,7 +87,6 @@ function launch(configFile: string, dataDir: string, port: number): Launch {
   const exit = new Promise<void>((resolve) => {
     const done = (): void => {
       exited = true;
-      live.delete(child);
       resolve();
     };
     child.once('exit', done);
@@ -122,7 +111,6 @@ async function terminate(run: Launch): Promise<void> {
 
 export async function startPrometheus(opts: StartPrometheusOptions): Promise<RunningPrometheus> {
   assertInstalled();
-  installExitHook();
   const dir = await mkdtemp(join(tmpdir(), 'netbox-pdns-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
   await writeFile(configFile, configText(opts));
