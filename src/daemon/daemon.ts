@@ -80,8 +80,14 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   /** Where POST /webhook puts accepted bodies: the broker, or straight into the queue without one. */
   async function publish(topic: string, payload: Buffer): Promise<void> {
-    if (broker) return broker.publish(topic, payload, 1);
-    if (intake) return intake.publish(topic, payload);
+    try {
+      if (broker) return await broker.publish(topic, payload, 1);
+      if (intake) return await intake.publish(topic, payload);
+    } catch (err) {
+      // NetBox does not retry a failed webhook by default: rather than lose the change, apply it
+      // here (other daemons sharing the broker catch up on their next reconcile).
+      log.warn(`could not publish webhook to the broker (${errorMessage(err)}): applying it locally`, { topic });
+    }
     observers.received('webhook');
     const interpretation = interpreter.interpret(topic, payload);
     observers.interpretation(interpretation);
