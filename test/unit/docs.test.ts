@@ -38,3 +38,15 @@ describe('docs', () => {
     expect(read('.ci/run')).to.match(/^make test$/m);
   });
 });
+
+describe('config examples', () => {
+  it('config/netbox-pdns.example.json loads, with the secrets coming from the environment', async () => {
+    const { loadConfig } = await import('../../src/config/index.js');
+    const config = loadConfig({
+      env: { NETBOX_PDNS_NB_TOKEN: 'x'.repeat(40), NETBOX_PDNS_PDNS_TOKEN: 'key' },
+      configPath: `${root}/config/netbox-pdns.example.json`,
+    });
+    expect(config.nb_ns_id).to.equal(3);
+    expect(config.mqtt_broker_url).to.equal('embedded');
+  });
+});
