@@ -6,7 +6,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pdns-server pdns-backend-sqlite3 sqlite3 mosquitto mosquitto-clients prometheus dnsutils openssl iproute2 curl
 MOCHA := node_modules/.bin/mocha
 
-.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps
+.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench
 
 help:
 	@echo "make demo       start a complete local sandbox (PowerDNS, broker, sample NetBox, daemon)"
@@ -16,6 +16,7 @@ help:
 	@echo "make build      compile TypeScript to dist/"
 	@echo "make lint       tsc --noEmit and eslint"
 	@echo "make run        run the daemon (needs NETBOX_PDNS_* settings)"
+	@echo "make bench      benchmarks against a real PowerDNS (BENCH_ZONES, BENCH_RRSETS, BENCH_QUICK=1)"
 	@echo "make docs       regenerate the docs generated from the config schema"
 
 install: install-npm install-deb
@@ -70,6 +71,11 @@ demo-deps:
 
 check-config: build
 	node dist/main.js check-config
+
+# Benchmarks against a real PowerDNS and the NetBox stand-in: prints a table, writes JSON to bench-results/.
+# BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 for a small smoke run. Figures, not pass/fail.
+bench: install
+	node --import tsx test/bench/run.ts
 
 # Regenerates the README config table, deploy/netbox-pdns.env.example and config/schema.json.
 docs: install-npm

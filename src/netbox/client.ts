@@ -145,12 +145,24 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
           const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS });
           for (const id of chunk) query.append('zone_id', String(id));
           const records = await listAll<NetboxRecord>('listNetboxRecords', 'records', `${PLUGIN_PATH}/records/`, query);
-          for (const record of records) result.get(record.zone?.id)?.push(record);
+          for (const record of records) result.get(record.zone?.id)?.push(slimRecord(record));
         }
       };
       await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, chunks.length) }, worker));
       return result;
     },
+  };
+}
+
+/**
+ * Keeps only what the engine reads of a record. NetBox nests the whole zone (with its view, URLs and
+ * display strings) in every record even with `fields=`: for 104k records that was about 75 MB of heap
+ * held for the whole full reconcile (measured by the bench); the slim copy is about a third of it.
+ */
+function slimRecord(r: NetboxRecord): NetboxRecord {
+  return {
+    id: r.id, zone: { id: r.zone.id, name: r.zone.name }, type: r.type, name: r.name, fqdn: r.fqdn, value: r.value,
+    absolute_value: r.absolute_value, status: r.status, active: r.active, ttl: r.ttl, managed: r.managed,
   };
 }
 

@@ -107,6 +107,8 @@ export function filterZones(db: Db, params: URLSearchParams): ZoneRow[] {
   const mnameIds = modelIds(params, 'soa_mname_id', (id) => db.nameservers.has(id), errors);
   const statuses = choices(params, 'status', ZONE_STATUSES, errors);
   const zoneNames = names(params, 'name');
+  // NetBox's `__ie` lookup (case-insensitive exact), which the daemon uses to find one zone by name.
+  const zoneNamesIe = names(params, 'name__ie');
   const viewNames = names(params, 'view');
   const nsNames = names(params, 'nameserver');
   const active = bool(params, 'active');
@@ -121,6 +123,7 @@ export function filterZones(db: Db, params: URLSearchParams): ZoneRow[] {
     if (mnameIds && !mnameIds.has(z.soaMnameId)) return false;
     if (statuses && !statuses.has(z.status)) return false;
     if (zoneNames && !zoneNames.has(z.name)) return false;
+    if (zoneNamesIe && ![...zoneNamesIe].some((n) => n.toLowerCase() === z.name.toLowerCase())) return false;
     if (active !== null && zoneActive(z) !== active) return false;
     return times.every((t) => t(z));
   });

@@ -1,0 +1,70 @@
+/**
+ * The floors: what the same work costs when done by a bare script making the minimum calls
+ * directly (no NetBox reads for creates, no diffing, no retrier, no locks). The daemon's figures are
+ * read as ratios to these, measured in the same run on the same machine.
+ */
+import type { PdnsZoneCreate } from '../../src/pdns/types.js';
+import { createZone, getZone, patchZone, replaceA, type Pdns } from './pdns-direct.js';
+import { distribution, mapConcurrent, since, type Distribution } from './stats.js';
+import { served } from './events.js';
+
+export interface CreateFloor {
+  concurrency: number;
+  ms: number;
+  requests: number;
+}
+
+/** Creates every zone by one POST each, `concurrency` at a time, on the (fresh) server given. */
+export async function createFloor(pdns: Pdns, specs: PdnsZoneCreate[], concurrency: number): Promise<CreateFloor> {
+  const started = performance.now();
+  await mapConcurrent(specs, concurrency, (spec) => createZone(pdns, spec));
+  return { concurrency, ms: since(started), requests: specs.length };
+}
+
+export interface ReadFloor {
+  concurrency: number;
+  ms: number;
+  requests: number;
+}
+
+/** GETs every zone (with its rrsets, as the no-op reconcile must), `concurrency` at a time. */
+export async function readFloor(pdns: Pdns, zones: string[], concurrency: number): Promise<ReadFloor> {
+  const started = performance.now();
+  await mapConcurrent(zones, concurrency, (zone) => getZone(pdns, zone));
+  return { concurrency, ms: since(started), requests: zones.length };
+}
+
+export interface ChangeFloor extends Distribution {
+  /** Until PowerDNS served the change over DNS, polled as the event section polls (apples to apples). */
+  served: Distribution;
+}
+
+/**
+ * One change made by hand, `n` times: read the zone's records from NetBox (one GET), GET the zone
+ * from PowerDNS, PATCH one A rrset; timed to the PATCH's answer, and to DNS serving the change while
+ * DNS is polled exactly as in the event section. Alternates the value and ends on `originalIp`, so
+ * the data the daemon sees afterwards is unchanged.
+ */
+export async function changeFloor(opts: {
+  pdns: Pdns; dnsPort: number; netboxUrl: string; netboxToken: string; zone: string; zoneId: number; fqdn: string; originalIp: string; n: number;
+}): Promise<ChangeFloor> {
+  const calls: number[] = [];
+  const toDns: number[] = [];
+  let ip = opts.originalIp;
+  for (let i = 0; i < opts.n; i++) {
+    ip = i % 2 === 0 ? '192.0.2.77' : opts.originalIp;
+    const started = performance.now();
+    const poll = served(opts.dnsPort, opts.fqdn, ip, started, 10_000);
+    const res = await fetch(`${opts.netboxUrl}/api/plugins/netbox-dns/records/?zone_id=${opts.zoneId}&active=true&limit=1000`, {
+      headers: { authorization: `Token ${opts.netboxToken}`, accept: 'application/json' },
+    });
+    await res.json();
+    await getZone(opts.pdns, opts.zone);
+    await patchZone(opts.pdns, opts.zone, [replaceA(opts.fqdn, ip)]);
+    calls.push(since(started));
+    const ms = await poll;
+    if (ms !== null) toDns.push(ms);
+  }
+  if (ip !== opts.originalIp) await patchZone(opts.pdns, opts.zone, [replaceA(opts.fqdn, opts.originalIp)]);
+  return { ...distribution(calls), served: distribution(toDns) };
+}

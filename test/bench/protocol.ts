@@ -1,0 +1,60 @@
+/**
+ * The messages between the bench orchestrator (run.ts) and the daemon it measures (daemon-child.ts).
+ * The daemon runs in its own process so its peak RSS and CPU are its own, not the fake NetBox's.
+ */
+
+export type ChildCommand =
+  | { cmd: 'start'; env: Record<string, string>; logFile: string }
+  | { cmd: 'full' }
+  | { cmd: 'counters' }
+  | { cmd: 'resetPeak' }
+  | { cmd: 'idle' }
+  | { cmd: 'stop' };
+
+export interface StartReply {
+  httpPort: number;
+  brokerUrl: string;
+  rssMb: number;
+}
+
+export interface FullReply {
+  outcome: string;
+  error?: string;
+  /** The engine's own duration (read + dispatch + every zone task). */
+  durationMs: number;
+  /** Zone outcomes, counted. */
+  outcomes: Record<string, number>;
+  /** Zones that were written (created, changed, deleted). */
+  writtenZones: string[];
+}
+
+export interface CountersReply {
+  /** Requests by `upstream method`, e.g. `pdns PATCH`, from the daemon's own metrics (every attempt). */
+  requests: Record<string, number>;
+  /** Highest sampled RSS since the last resetPeak, MB. */
+  peakRssMb: number;
+  /** Highest sampled V8 heapUsed since the last resetPeak (garbage included), MB. */
+  peakHeapMb: number;
+  /** The kernel's peak RSS over the process's whole life (getrusage), MB. */
+  maxRssMb: number;
+  rssMb: number;
+  /**
+   * Sums and counts of the daemon's duration histograms (zone tasks by outcome, upstream requests by
+   * `upstream method`), seconds: where a section's time goes, as the daemon saw it.
+   */
+  durations: Record<string, { sum: number; count: number }>;
+  /** CPU time of the process so far, ms (user + system). */
+  cpuMs: number;
+}
+
+export interface ChildRequest {
+  id: number;
+  command: ChildCommand;
+}
+
+export interface ChildResponse {
+  id: number;
+  ok: boolean;
+  result?: unknown;
+  error?: string;
+}
