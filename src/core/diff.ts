@@ -6,7 +6,7 @@
  * the apex SOA is compared without its serial; when anything else changes the SOA is rewritten with
  * NetBox's serial if it is newer than PowerDNS's, else PowerDNS's + 1, so the serial never goes back.
  */
-import { compareRRsets, compareStrings, rrsetKey, sameRecords } from './rrset.js';
+import { compareRRsets, compareStrings, sameRecords } from './rrset.js';
 import { nextSerial, serialGreater } from './serial.js';
 import { soaSerial, withoutSerial, withSerial } from './soa.js';
 import type { ActualZone, DesiredZone, RRset, RRsetUpdate, ZonePlan } from './types.js';
@@ -18,21 +18,49 @@ export function diffZone(desired: DesiredZone, actual: ActualZone | null): ZoneP
     return { zone, creates: desired.rrsets.map(copyRRset).sort(compareRRsets), updates: [], deletes: [], existingCount: 0 };
   }
   const isApexSoa = (r: Pick<RRset, 'name' | 'type'>): boolean => r.type === 'SOA' && r.name === zone;
-  const actualByKey = new Map(actual.rrsets.map((r) => [rrsetKey(r), r]));
-  const desiredKeys = new Set(desired.rrsets.map(rrsetKey));
 
+  // Both lists are sorted by compareRRsets (desired.ts, actual.ts): one merge walk pairs them without
+  // building keyed maps, which matters for a full reconcile over 100k rrsets.
+  const want = desired.rrsets;
+  const have = actual.rrsets;
   const creates: RRset[] = [];
   const updates: RRsetUpdate[] = [];
-  for (const want of desired.rrsets) {
-    if (isApexSoa(want)) continue;
-    const have = actualByKey.get(rrsetKey(want));
-    if (have === undefined) creates.push(copyRRset(want));
-    else if (differs(want, have)) updates.push({ before: copyRRset(have), after: copyRRset(want) });
+  const deletes: RRset[] = [];
+  let wantSoa: RRset | undefined;
+  let haveSoa: RRset | undefined;
+  let existingCount = 0;
+  let i = 0;
+  let j = 0;
+  while (i < want.length || j < have.length) {
+    const w = want[i];
+    const h = have[j];
+    const order = w === undefined ? 1 : h === undefined ? -1 : compareRRsets(w, h);
+    if (order < 0 && w) {
+      if (isApexSoa(w)) wantSoa = w;
+      else creates.push(copyRRset(w));
+      i++;
+    } else if (order > 0 && h) {
+      if (isApexSoa(h)) haveSoa = h;
+      else {
+        deletes.push(copyRRset(h));
+        existingCount++;
+      }
+      j++;
+    } else if (w && h) {
+      if (isApexSoa(w)) {
+        wantSoa = w;
+        haveSoa = h;
+      } else {
+        existingCount++;
+        if (differs(w, h)) updates.push({ before: copyRRset(h), after: copyRRset(w) });
+      }
+      i++;
+      j++;
+    }
   }
-  const deletes = actual.rrsets.filter((r) => !isApexSoa(r) && !desiredKeys.has(rrsetKey(r))).map(copyRRset);
 
   const otherChanges = creates.length + updates.length + deletes.length > 0;
-  const soa = planSoa(desired.rrsets.find(isApexSoa), actual.rrsets.find(isApexSoa), otherChanges, actual.serial);
+  const soa = planSoa(wantSoa, haveSoa, otherChanges, actual.serial);
   if (soa?.before) updates.push({ before: soa.before, after: soa.after });
   else if (soa) creates.push(soa.after);
 
@@ -41,7 +69,7 @@ export function diffZone(desired: DesiredZone, actual: ActualZone | null): ZoneP
     creates: creates.sort(compareRRsets),
     updates: updates.sort((a, b) => compareRRsets(a.after, b.after)),
     deletes: deletes.sort(compareRRsets),
-    existingCount: actual.rrsets.filter((r) => !isApexSoa(r)).length,
+    existingCount,
   };
 }
 
