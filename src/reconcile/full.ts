@@ -8,7 +8,7 @@ import { toZoneName } from '../core/names.js';
 import { checkEmptySource, checkZoneDeletionSafety } from '../core/safety.js';
 import type { ZoneName } from '../core/types.js';
 import type { NetboxSource } from '../netbox/source.js';
-import type { NetboxZone } from '../netbox/types.js';
+import type { NetboxRecord, NetboxZone } from '../netbox/types.js';
 import type { PdnsApi, PdnsZoneSummary } from '../pdns/types.js';
 import type { Logger } from '../util/log.js';
 import type { Clock } from '../util/clock.js';
@@ -33,6 +33,11 @@ export interface FullReconcileOptions {
 }
 
 export type FullOutcome = 'success' | 'failure' | 'refused';
+
+/** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
+const RECORD_CHUNK_ZONES = 250;
+/** Dispatched zones (holding their NetBox records) before the next chunk is read. */
+const MAX_ZONES_IN_FLIGHT = 2 * RECORD_CHUNK_ZONES;
 
 export interface FullReconcileResult {
   outcome: FullOutcome;
@@ -79,13 +84,6 @@ export async function runFullReconcile(deps: FullReconcileDeps, options: FullRec
   for (const z of pdnsZones) pdnsByName.set(z.name.toLowerCase(), z);
 
   const activeIds = [...byName.values()].filter((zs) => zs.length === 1 && zs[0]?.active).map((zs) => (zs[0] as NetboxZone).id);
-  let records;
-  try {
-    records = await deps.netbox.listRecords(activeIds);
-  } catch (err) {
-    log.error(`full reconcile failed reading NetBox records: ${errorMessage(err)}`, { error_class: errorClass(err) });
-    return finish({ outcome: 'failure', zones: [], error: errorMessage(err), netboxZones: netboxZones.length });
-  }
 
   // Owned zones that are no longer active in NetBox: deletion candidates, subject to the safety rules.
   const isActive = (name: ZoneName): boolean => (byName.get(name) ?? []).some((z) => z.active);
@@ -98,26 +96,69 @@ export async function runFullReconcile(deps: FullReconcileDeps, options: FullRec
     if (refusal) log.warn(`zone deletions refused: ${refusal}`, { zones: toDelete.map((z) => z.name) });
   }
 
-  const taskOptions = (name: ZoneName): ZoneTaskOptions => {
-    const nb = byName.get(name) ?? [];
-    const first = nb.length === 1 ? nb[0] : undefined;
-    const prefetched: PrefetchedZone = {
-      readStartedAt,
-      netboxZones: nb,
-      records: first ? records.get(first.id) ?? [] : [],
-      pdnsZone: pdnsByName.get(name) ?? null,
-    };
+  const taskOptions = (name: ZoneName, records: NetboxRecord[]): ZoneTaskOptions => {
+    const prefetched: PrefetchedZone = { readStartedAt, netboxZones: byName.get(name) ?? [], records, pdnsZone: pdnsByName.get(name) ?? null };
     return { dryRun: options.dryRun, force: options.force, prefetched };
   };
-
-  const deleteSet = new Set(toDelete.map((z) => z.name.toLowerCase()));
-  const names = [...new Set([...byName.keys(), ...deleteSet])];
-  const refusedResult = (zone: ZoneName): ZoneResult => ({
-    zone, outcome: 'refused', changes: { creates: 0, updates: 0, deletes: 0 }, dryRun: options.dryRun ?? deps.settings.dryRun,
-    error: refusal ?? undefined, errorClass: 'terminal', failureReason: 'unsafe_plan', warnings: [], durationMs: 0, finishedAt: deps.clock.now(),
+  const dryRun = options.dryRun ?? deps.settings.dryRun;
+  const notRun = (zone: ZoneName, outcome: 'refused' | 'failed', error: string): ZoneResult => ({
+    zone, outcome, changes: { creates: 0, updates: 0, deletes: 0 }, dryRun, error,
+    errorClass: outcome === 'refused' ? 'terminal' : 'transient',
+    failureReason: outcome === 'refused' ? 'unsafe_plan' : 'netbox_unavailable', warnings: [], durationMs: 0, finishedAt: deps.clock.now(),
   });
-  const results = await Promise.all(names.map((name) =>
-    refusal && deleteSet.has(name) ? Promise.resolve(refusedResult(name)) : deps.dispatch(name, taskOptions(name))));
+
+  const inFlight = new Set<Promise<ZoneResult>>();
+  const results: ZoneResult[] = [];
+  const dispatch = (name: ZoneName, records: NetboxRecord[]): void => {
+    const task: Promise<ZoneResult> = deps.dispatch(name, taskOptions(name, records)).then((r) => {
+      inFlight.delete(task);
+      results.push(r);
+      return r;
+    });
+    inFlight.add(task);
+  };
+
+  // Zones with records to read, by NetBox id; the others (inactive, ambiguous across views) come after.
+  const nameById = new Map<number, ZoneName>();
+  const withoutRecords: ZoneName[] = [];
+  for (const [name, zs] of byName) {
+    if (zs.length === 1 && zs[0]?.active) nameById.set(zs[0].id, name);
+    else withoutRecords.push(name);
+  }
+
+  // Records are read in chunks of zones, one chunk ahead, and each chunk's zones are dispatched as soon
+  // as its listing is complete: NetBox reads overlap PowerDNS work, and only a bounded number of
+  // zones' records are held at once. A chunk is used only when read whole; after a failed read no
+  // further zone is written and no zone is deleted.
+  const chunks: number[][] = [];
+  for (let i = 0; i < activeIds.length; i += RECORD_CHUNK_ZONES) chunks.push(activeIds.slice(i, i + RECORD_CHUNK_ZONES));
+  const read = (ids: number[]): Promise<Map<number, NetboxRecord[]> | Error> =>
+    deps.netbox.listRecords(ids).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  let readError: Error | null = null;
+  let next = chunks[0] ? read(chunks[0]) : null;
+  for (let k = 0; k < chunks.length; k++) {
+    const chunk = chunks[k] as number[];
+    const records: Map<number, NetboxRecord[]> | Error = readError ?? await (next as Promise<Map<number, NetboxRecord[]> | Error>);
+    if (records instanceof Error) {
+      if (!readError) log.error(`full reconcile failed reading NetBox records: ${errorMessage(records)}`, { error_class: errorClass(records) });
+      readError = records;
+      for (const id of chunk) results.push(notRun(nameById.get(id) as ZoneName, 'failed', `NetBox records not read: ${errorMessage(records)}`));
+      continue;
+    }
+    next = chunks[k + 1] ? read(chunks[k + 1] as number[]) : null;
+    for (const id of chunk) dispatch(nameById.get(id) as ZoneName, records.get(id) ?? []);
+    while (inFlight.size > MAX_ZONES_IN_FLIGHT) await Promise.race(inFlight);
+  }
+
+  // Deletions last, and only after every read succeeded and the safety rules allow them.
+  const deleteSet = new Set(toDelete.map((z) => z.name.toLowerCase()));
+  for (const name of new Set([...withoutRecords, ...deleteSet])) {
+    if (!deleteSet.has(name)) dispatch(name, []);
+    else if (refusal) results.push(notRun(name, 'refused', refusal));
+    else if (readError) results.push(notRun(name, 'failed', 'not deleted: NetBox could not be read completely'));
+    else dispatch(name, []);
+  }
+  await Promise.all(inFlight);
   results.sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
 
   const failed = results.some((r) => r.outcome === 'failed');
@@ -126,5 +167,8 @@ export async function runFullReconcile(deps: FullReconcileDeps, options: FullRec
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
   log.info(`full reconcile ${outcome}`, { ...counts, netbox_zones: netboxZones.length, duration_s: (deps.clock.monotonic() - started) / 1000 });
-  return finish({ outcome, zones: results, netboxZones: netboxZones.length, ...(refusal ? { refusal } : {}) });
+  return finish({
+    outcome, zones: results, netboxZones: netboxZones.length,
+    ...(refusal ? { refusal } : {}), ...(readError ? { error: `NetBox records not read: ${errorMessage(readError)}` } : {}),
+  });
 }
