@@ -131,6 +131,19 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
       return zones.filter((z) => z.name.replace(/\.$/, '').toLowerCase() === wanted);
     },
 
+    async listRecordsByZoneName(name) {
+      const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS, zone: name });
+      if (opts.viewId !== undefined) query.set('view_id', String(opts.viewId));
+      try {
+        const records = await listAll<NetboxRecord>('listNetboxZoneRecords', 'records', `${PLUGIN_PATH}/records/`, query);
+        return records.map(slimRecord);
+      } catch (err) {
+        // NetBox answers 400 ("Select a valid choice") for a zone name it does not know.
+        if (err instanceof UpstreamError && err.details.status === 400) return null;
+        throw err;
+      }
+    },
+
     async listRecords(zoneIds) {
       const result = new Map<number, NetboxRecord[]>();
       for (const id of zoneIds) result.set(id, []);

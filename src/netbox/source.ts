@@ -17,4 +17,10 @@ export interface NetboxSource {
    * pages of up to 1000). Every requested id has an entry, possibly empty.
    */
   listRecords(zoneIds: number[]): Promise<Map<number, NetboxRecord[]>>;
+  /**
+   * Active records of the zones with exactly this name (no trailing dot; several when the name exists
+   * in several views), or null when NetBox rejects the name (no such zone). Lets a zone task read
+   * records in parallel with `findZones` instead of after it.
+   */
+  listRecordsByZoneName(name: string): Promise<NetboxRecord[] | null>;
 }

@@ -116,9 +116,16 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       return { netboxZones: pre.netboxZones, records: pre.records };
     }
     deps.lastRead.set(zone, deps.clock.monotonic());
-    const netboxZones = await deps.netbox.findZones(zone.replace(/\.$/, ''));
+    // The zone and its records in parallel (one round trip on an event's path, not two).
+    const name = zone.replace(/\.$/, '');
+    const [netboxZones, byName] = await Promise.all([deps.netbox.findZones(name), deps.netbox.listRecordsByZoneName(name)]);
     const only = netboxZones.length === 1 ? netboxZones[0] : undefined;
-    const records = only && only.active ? (await deps.netbox.listRecords([only.id])).get(only.id) ?? [] : [];
+    if (!only || !only.active) return { netboxZones, records: [] };
+    // NetBox's record filter matches the stored zone name exactly: when it differs from ours (case)
+    // or was rejected, read by id instead.
+    const records = byName !== null && only.name === name
+      ? byName.filter((r) => r.zone?.id === only.id)
+      : (await deps.netbox.listRecords([only.id])).get(only.id) ?? [];
     return { netboxZones, records };
   }
 

@@ -112,7 +112,8 @@ describe('faults: NetBox', function () {
   it('an event during a NetBox outage is applied once NetBox answers, and a clean reconcile converges', async () => {
     await idle();
     const failedBefore = await d.metric('netbox_pdns_zone_task_failures_total', { reason: 'netbox_unavailable' });
-    env.netbox.faults.next({ status: 503 }, 3);
+    // A zone task reads the zone and its records in parallel, 3 attempts each: 6 failures exhaust both.
+    env.netbox.faults.next({ status: 503 }, 6);
     events.length = 0;
     env.netbox.store.createRecord({ zone: 'nf-a.example', name: 'outage', type: 'TXT', value: 'sent during the outage' });
     const envelope = events.find((e) => e.object_type === 'netbox_dns.record') as WebhookEnvelope;

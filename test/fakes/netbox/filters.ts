@@ -167,6 +167,11 @@ export function filterRecords(db: Db, params: URLSearchParams): RecordRow[] {
     const picked: RecordRow[] = [];
     for (const id of zoneIds) picked.push(...db.zoneRecords(id));
     candidates = sortRecords(db, picked);
+  } else if (zoneNames) {
+    // By zone name: only those zones' records (a full scan per event would dominate benchmarks).
+    const picked: RecordRow[] = [];
+    for (const zone of db.zones.values()) if (zoneNames.has(zone.name)) picked.push(...db.zoneRecords(zone.id));
+    candidates = sortRecords(db, picked);
   } else {
     candidates = allRecordsSorted(db);
   }
