@@ -98,7 +98,7 @@ export async function runFullReconcile(deps: FullReconcileDeps, options: FullRec
 
   const taskOptions = (name: ZoneName, records: NetboxRecord[]): ZoneTaskOptions => {
     const prefetched: PrefetchedZone = { readStartedAt, netboxZones: byName.get(name) ?? [], records, pdnsZone: pdnsByName.get(name) ?? null };
-    return { dryRun: options.dryRun, force: options.force, prefetched };
+    return { dryRun: options.dryRun, force: options.force, allowDelete: true, prefetched };
   };
   const dryRun = options.dryRun ?? deps.settings.dryRun;
   const notRun = (zone: ZoneName, outcome: 'refused' | 'failed', error: string): ZoneResult => ({

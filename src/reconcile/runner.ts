@@ -47,8 +47,8 @@ export interface ZoneRunnerOptions {
 export interface ZoneRunner {
   /** Queues a zone task and resolves with its result. */
   submit(zone: ZoneName, trigger: Trigger, options?: ZoneTaskOptions): Promise<ZoneResult>;
-  /** Queues a zone task for an event; returns at once. */
-  enqueue(zone: ZoneName, trigger: Trigger, eventAt?: number): 'queued' | 'coalesced' | 'dirty';
+  /** Queues a zone task for an event; returns at once. `removed`: the event says the zone is gone. */
+  enqueue(zone: ZoneName, trigger: Trigger, eventAt?: number, removed?: boolean): 'queued' | 'coalesced' | 'dirty';
   pending(): number;
   running(): number;
   idle(): Promise<void>;
@@ -71,6 +71,7 @@ export function mergeTaskMeta(waiting: TaskMeta, incoming: TaskMeta): TaskMeta {
       dryRun: waiting.options.dryRun === undefined && incoming.options.dryRun === undefined
         ? undefined : Boolean(waiting.options.dryRun) && Boolean(incoming.options.dryRun),
       force: waiting.options.force || incoming.options.force,
+      allowDelete: waiting.options.allowDelete || incoming.options.allowDelete,
       ...(prefetched ? { prefetched } : {}),
     },
     waiters: [...waiting.waiters, ...incoming.waiters],
@@ -125,8 +126,9 @@ export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
         add(zone, { triggers: [trigger], options, waiters: [resolve] }, trigger);
       });
     },
-    enqueue(zone, trigger, eventAt) {
-      return add(zone, { triggers: [trigger], options: {}, waiters: [], ...(eventAt !== undefined ? { firstEventAt: eventAt } : {}) }, trigger);
+    enqueue(zone, trigger, eventAt, removed) {
+      const options: ZoneTaskOptions = removed ? { allowDelete: true } : {};
+      return add(zone, { triggers: [trigger], options, waiters: [], ...(eventAt !== undefined ? { firstEventAt: eventAt } : {}) }, trigger);
     },
     pending: () => queue.pending(),
     running: () => queue.running(),

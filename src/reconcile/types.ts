@@ -65,6 +65,13 @@ export interface PrefetchedZone {
 export interface ZoneTaskOptions {
   dryRun?: boolean;
   force?: boolean;
+  /**
+   * Whether this task may delete the zone from PowerDNS when NetBox no longer serves it for us. Set by
+   * the full reconcile (which applies the zone-deletion safety rules) and by events that say the zone
+   * was removed; a plain record event never deletes a zone, so a wrong nameserver id cannot make
+   * events delete zones one by one around those rules.
+   */
+  allowDelete?: boolean;
   prefetched?: PrefetchedZone;
 }
 

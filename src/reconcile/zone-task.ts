@@ -153,6 +153,10 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       log.info(`${why}; PowerDNS zone has account "${pdnsZone.account}", not ours: left alone`);
       return result({ outcome: 'skipped' });
     }
+    if (!options.allowDelete) {
+      log.warn(`${why}, but the event did not say the zone was removed: left for the full reconcile, which applies the zone-deletion safety rules`);
+      return result({ outcome: 'skipped' });
+    }
     const deletes = pdnsZone.rrsets.length;
     if (dryRun) {
       log.info(`dry run: would delete zone (${why})`);

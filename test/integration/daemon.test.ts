@@ -106,6 +106,28 @@ describe('daemon', function () {
     expect((await d.get('/health')).status).to.equal(200);
   });
 
+  it('deletes a zone only on an event that says it was removed, never on a plain record event', async () => {
+    const s = env.netbox.store;
+    const z = s.createZone({ name: 'leaving.example', nameservers: ['ns1.example.net'], soa_mname: 'ns1.example.net', soa_rname: 'hostmaster.leaving.example' });
+    s.createRecord({ zone: 'leaving.example', name: 'www', type: 'A', value: '203.0.113.90', disable_ptr: true });
+    const pub = await d.publisher();
+    await pub.publishAsync('dns/zones/leaving.example/create', JSON.stringify({ zone: 'leaving.example', serial: 1, event: 'create', timestamp: 1 }), { qos: 1 });
+    await waitFor(async () => (await queryDns(env.pdns.dnsPort, 'www.leaving.example', 'A')).answers[0] === '203.0.113.90');
+
+    events.length = 0;
+    s.updateZone(z.id, { nameservers: ['ns9.elsewhere.net'] });
+    // A record-level hint for the zone: NetBox no longer lists it for us, but nothing said it was removed.
+    await pub.publishAsync('dns/zones/leaving.example/update', JSON.stringify({ zone: 'leaving.example', serial: 2, event: 'update', timestamp: 2 }), { qos: 1 });
+    await waitFor(() => d.logs.some((l) => l.zone === 'leaving.example.' && /did not say the zone was removed/.test(String(l.message))));
+    expect(await env.direct.client.getZone('leaving.example.')).to.not.equal(null);
+
+    // NetBox's own zone event says it left our nameserver: now it goes.
+    const zoneEvent = events.find((e) => e.object_type === 'netbox_dns.zone') as WebhookEnvelope;
+    expect((await d.webhook(zoneEvent)).status).to.equal(202);
+    await waitFor(async () => (await env.direct.client.getZone('leaving.example.')) === null, { message: 'zone deleted after the zone event' });
+    expect((await queryDns(env.pdns.dnsPort, 'www.leaving.example', 'A')).rcode).to.equal('REFUSED');
+  });
+
   it('queues a full reconcile on POST /sync with the API key, and refuses it without', async () => {
     expect((await fetch(`${d.base}/sync`, { method: 'POST' })).status).to.equal(401);
     expect((await fetch(`${d.base}/sync`, { method: 'POST', headers: { 'x-api-key': 'wrong' } })).status).to.equal(401);

@@ -160,7 +160,9 @@ function interpretZone(envelope: WebhookEnvelope, filter: OwnershipFilter, meta:
     if (after !== 'ours' && before !== 'ours') {
       return ignore(after, notOurs(label, after));
     }
-    keys = [zoneKey(data.name, after !== 'ours', 'zone name')];
+    // An inactive zone (e.g. status parked) is served no more: named as removed, like one taken off our nameserver.
+    const inactive = (data as { active?: unknown }).active === false;
+    keys = [zoneKey(data.name, after !== 'ours' || inactive, 'zone name')];
     // Rename: the old name may still exist in PowerDNS and is deleted there if we own it.
     if (before === 'ours' && renamed(pre?.name, data.name)) keys.push(zoneKey(pre?.name ?? '', true, 'previous zone name'));
   }

@@ -51,6 +51,12 @@ function cases(v: NetboxVersion): Case[] {
       expected: zones('updated', [{ zone: 'example.com.' }]),
     },
     {
+      name: 'a zone made inactive (status parked) is named as removed',
+      event: 'updated',
+      body: envelope(v, ZONE, 'updated', { ...zoneData(EX), status: 'parked', active: false }, zoneSnapshot(EX), zoneSnapshot(EX)),
+      expected: zones('updated', [{ zone: 'example.com.', removed: true }]),
+    },
+    {
       name: 'zone rename names the new zone and the old one as removed',
       event: 'updated',
       body: envelope(v, ZONE, 'updated', zoneData(renamed), zoneSnapshot(EX), zoneSnapshot(renamed)),
