@@ -39,6 +39,7 @@ install-deb:
 
 build: install-npm
 	npx tsc -p tsconfig.build.json
+	@git describe --always --dirty > REVISION 2>/dev/null || true
 
 lint: install-npm
 	npx tsc --noEmit -p .

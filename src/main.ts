@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (args.command === 'version') {
-    const info = buildInfo(process.env);
+    const info = buildInfo();
     out(`netbox-pdns ${info.version} (${info.revision}), node ${process.version}`);
     return 0;
   }

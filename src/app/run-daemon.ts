@@ -12,7 +12,7 @@ import { loggerFromConfig } from './logger.js';
 import { buildInfo } from './version.js';
 
 export async function runDaemonProcess(config: Config, proc: NodeJS.Process): Promise<number> {
-  const build = buildInfo(proc.env);
+  const build = buildInfo();
   const metrics = createMetrics(new Registry(), build);
   const logger = loggerFromConfig(config, proc.stdout, proc.env, (level) => metrics.onLog(level));
   const daemon = createDaemon(config, { logger, clock: systemClock, build, metrics });

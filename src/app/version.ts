@@ -6,19 +6,23 @@ export interface BuildInfo {
   revision: string;
 }
 
-/** Reads package.json next to src/ or dist/; the revision comes from NETBOX_PDNS_REVISION when packaged. */
-export function buildInfo(env: Record<string, string | undefined> = {}): BuildInfo {
-  let version = '0.0.0';
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    version = pkg.version ?? version;
-  } catch {
+/** Reads a file at the project root, from src/app/ (tsx) or dist/app/ (built). */
+function readRootFile(name: string): string | null {
+  for (const relative of [`../../${name}`, `../${name}`]) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
-      version = pkg.version ?? version;
+      return readFileSync(new URL(relative, import.meta.url), 'utf8');
     } catch {
-      // packaged without package.json: keep the placeholder
+      // try the next location
     }
   }
-  return { version, revision: env.NETBOX_PDNS_REVISION ?? 'unknown' };
+  return null;
+}
+
+/** package.json's version; the revision from the REVISION file `make build` writes (git describe). */
+export function buildInfo(): BuildInfo {
+  let version = '0.0.0';
+  const pkg = readRootFile('package.json');
+  if (pkg) version = (JSON.parse(pkg) as { version?: string }).version ?? version;
+  const revision = readRootFile('REVISION')?.trim() || 'unknown';
+  return { version, revision };
 }
