@@ -23,6 +23,8 @@ export interface FullReconcileDeps {
   settings: EngineSettings;
   /** Runs one zone task through the shared path (queue or direct, always under the zone lock). */
   dispatch: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult>;
+  /** Zones per bulk record read (default 250). */
+  recordChunkZones?: number;
 }
 
 export interface FullReconcileOptions {
@@ -36,8 +38,6 @@ export type FullOutcome = 'success' | 'failure' | 'refused';
 
 /** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
 const RECORD_CHUNK_ZONES = 250;
-/** Dispatched zones (holding their NetBox records) before the next chunk is read. */
-const MAX_ZONES_IN_FLIGHT = 2 * RECORD_CHUNK_ZONES;
 
 export interface FullReconcileResult {
   outcome: FullOutcome;
@@ -131,7 +131,10 @@ export async function runFullReconcile(deps: FullReconcileDeps, options: FullRec
   // zones' records are held at once. A chunk is used only when read whole; after a failed read no
   // further zone is written and no zone is deleted.
   const chunks: number[][] = [];
-  for (let i = 0; i < activeIds.length; i += RECORD_CHUNK_ZONES) chunks.push(activeIds.slice(i, i + RECORD_CHUNK_ZONES));
+  const chunkZones = deps.recordChunkZones ?? RECORD_CHUNK_ZONES;
+  // Dispatched zones (holding their NetBox records) allowed before the next chunk is read.
+  const maxInFlight = 2 * chunkZones;
+  for (let i = 0; i < activeIds.length; i += chunkZones) chunks.push(activeIds.slice(i, i + chunkZones));
   const read = (ids: number[]): Promise<Map<number, NetboxRecord[]> | Error> =>
     deps.netbox.listRecords(ids).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
   let readError: Error | null = null;
@@ -147,7 +150,7 @@ export async function runFullReconcile(deps: FullReconcileDeps, options: FullRec
     }
     next = chunks[k + 1] ? read(chunks[k + 1] as number[]) : null;
     for (const id of chunk) dispatch(nameById.get(id) as ZoneName, records.get(id) ?? []);
-    while (inFlight.size > MAX_ZONES_IN_FLIGHT) await Promise.race(inFlight);
+    while (inFlight.size > maxInFlight) await Promise.race(inFlight);
   }
 
   // Deletions last, and only after every read succeeded and the safety rules allow them.
