@@ -85,6 +85,8 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     serverId: config.pdns_server_id,
     timeoutMs: config.pdns_timeout * 1000,
     maxBodyBytes: config.pdns_max_body_bytes,
+    tlsVerify: config.pdns_tls_verify,
+    ca: readCa(config.pdns_ca_file),
     retrier: createRetrier({ ...retryPolicy, upstream: 'pdns' }),
     logger: deps.logger.child({ component: 'pdns' }),
     observer,

@@ -98,7 +98,7 @@ export const UPSTREAM_OPTIONS = {
   },
   reconcile_concurrency: {
     type: 'integer', minimum: 1, maximum: 32, default: 4, 'x-group': 'sync',
-    description: 'Concurrent PowerDNS reads during a full reconcile.',
+    description: 'Concurrent NetBox record requests during a full reconcile (PowerDNS work runs on the `workers`).',
   },
 
   // --- safety ---

@@ -26,6 +26,10 @@ export interface PdnsClientOptions {
   timeoutMs: number;
   /** Largest request body sent; keep well under pdns `webserver-max-bodysize` (2 MB). Default 1 000 000. */
   maxBodyBytes?: number;
+  /** Verify the API's TLS certificate (https only). Default true. */
+  tlsVerify?: boolean;
+  /** PEM CA bundle for a private CA. */
+  ca?: string;
   retrier: Retrier;
   logger: Logger;
   observer?: UpstreamObserver;

@@ -44,6 +44,10 @@ export interface PdnsHttpOptions {
   apiKey: string;
   serverId: string;
   timeoutMs: number;
+  /** Verify the API's TLS certificate (https only). Default true. */
+  tlsVerify?: boolean;
+  /** PEM CA bundle for a private CA. */
+  ca?: string;
   observer?: UpstreamObserver;
 }
 
@@ -91,6 +95,7 @@ export function createPdnsHttp(opts: PdnsHttpOptions): PdnsHttp {
     throwHttpErrors: false,
     followRedirect: false,
     headers: { 'x-api-key': opts.apiKey, accept: 'application/json' },
+    https: { rejectUnauthorized: opts.tlsVerify ?? true, ...(opts.ca ? { certificateAuthority: opts.ca } : {}) },
   });
 
   /** Never let the key reach a message, whatever a lower layer put there. */
