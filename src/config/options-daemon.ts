@@ -145,6 +145,14 @@ export const DAEMON_OPTIONS = {
     type: 'number', exclusiveMinimum: 0, default: 300, 'x-group': 'queue',
     description: 'Largest per-zone requeue delay, in seconds.',
   },
+  reconcile_retry_delay: {
+    type: 'number', exclusiveMinimum: 0, default: 30, 'x-group': 'queue',
+    description: 'First delay before a failed full reconcile is run again (doubling up to reconcile_retry_max_delay), in seconds.',
+  },
+  reconcile_retry_max_delay: {
+    type: 'number', exclusiveMinimum: 0, default: 600, 'x-group': 'queue',
+    description: 'Largest delay between retries of a failed full reconcile, in seconds.',
+  },
   shutdown_timeout: {
     type: 'number', exclusiveMinimum: 0, default: 20, 'x-group': 'queue',
     description: 'Seconds to let running zone tasks finish on shutdown (keep below TimeoutStopSec).',

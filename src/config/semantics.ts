@@ -124,6 +124,7 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
     ['retry_max_delay', 'retry_base_delay', '>='],
     ['mqtt_reconnect_max_delay', 'mqtt_reconnect_delay', '>='],
     ['requeue_max_delay', 'requeue_base_delay', '>='],
+    ['reconcile_retry_max_delay', 'reconcile_retry_delay', '>='],
     ['lock_timeout_seconds', 'lock_warn_seconds', '>'],
   ];
   for (const [hi, lo, op] of pairs) {

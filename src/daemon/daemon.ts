@@ -17,6 +17,7 @@ import { handleWebhook } from './webhook.js';
 import { createStatusStore } from './status-store.js';
 import { createObservers, type ReconcileTrigger } from './wiring.js';
 import type { Clock } from '../util/clock.js';
+import type { FullReconcileResult } from '../reconcile/full.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 
@@ -136,11 +137,30 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     });
   }
 
-  async function runFullReconcile(trigger: ReconcileTrigger): Promise<void> {
-    if (stopping) return;
+  // A failed full reconcile (NetBox or PowerDNS unreachable) is retried with a growing delay rather
+  // than left until the next cron run, so a daemon started during an outage converges soon after it.
+  let reconcileFailures = 0;
+  let cancelRetry: (() => void) | null = null;
+
+  async function runFullReconcile(trigger: ReconcileTrigger): Promise<FullReconcileResult | null> {
+    if (stopping) return null;
     const zoneTrigger = trigger === 'startup' ? 'startup' : trigger === 'api' ? 'api' : 'reconcile';
     const result = await core.engine.fullReconcile(zoneTrigger);
     observers.fullReconcile(trigger, result);
+    cancelRetry?.();
+    cancelRetry = null;
+    if (result.outcome !== 'failure') {
+      reconcileFailures = 0;
+    } else if (!stopping) {
+      reconcileFailures += 1;
+      const delayMs = Math.min(config.reconcile_retry_max_delay * 1000, config.reconcile_retry_delay * 1000 * 2 ** (reconcileFailures - 1));
+      log.warn(`full reconcile failed (${reconcileFailures} in a row): retrying in ${delayMs / 1000}s`, { error: result.error });
+      cancelRetry = clock.setTimer(() => {
+        cancelRetry = null;
+        requestFullReconcile('retry');
+      }, delayMs);
+    }
+    return result;
   }
 
   function requestFullReconcile(trigger: ReconcileTrigger): void {
@@ -190,9 +210,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       cron.resume();
       if (config.sync_on_startup) {
         status.initialSyncStarted();
-        void core.engine.fullReconcile('startup').then((result) => {
-          observers.fullReconcile('startup', result);
-          status.initialSyncFinished(result.outcome === 'failure' ? result.error ?? 'failed' : undefined);
+        void runFullReconcile('startup').then((result) => {
+          if (result) status.initialSyncFinished(result.outcome === 'failure' ? result.error ?? 'failed' : undefined);
         });
       }
       log.info('netbox-pdns started', { http_port: address.port, broker: brokerUrl ? redactUserinfo(brokerUrl) : null, version: deps.build.version });
@@ -203,6 +222,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       stopping = true;
       log.info('stopping: intake and cron first, then running zone tasks');
       cron.stop();
+      cancelRetry?.();
       await intake?.stop();
       const drained = await runner.drain(config.shutdown_timeout * 1000);
       if (!drained.completed) log.warn('shutdown deadline reached with zone tasks still running', { abandoned: drained.abandoned });

@@ -13,7 +13,7 @@ import type { Clock } from '../util/clock.js';
 import type { createStatusStore } from './status-store.js';
 
 /** What started a full reconcile (the `trigger` label of reconcile_runs_total). */
-export type ReconcileTrigger = 'startup' | 'cron' | 'api' | 'signal' | 'cli' | 'event';
+export type ReconcileTrigger = 'startup' | 'cron' | 'api' | 'signal' | 'cli' | 'event' | 'retry';
 
 type StatusStore = ReturnType<typeof createStatusStore>;
 

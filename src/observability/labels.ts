@@ -48,7 +48,7 @@ export const TASK_FAILURE_REASONS = [
 export type TaskFailureReason = (typeof TASK_FAILURE_REASONS)[number];
 
 /** What started a full reconcile. */
-export const RECONCILE_TRIGGERS = ['startup', 'cron', 'api', 'signal', 'cli', 'event'] as const;
+export const RECONCILE_TRIGGERS = ['startup', 'cron', 'api', 'signal', 'cli', 'event', 'retry'] as const;
 export type ReconcileTrigger = (typeof RECONCILE_TRIGGERS)[number];
 
 /** How a full reconcile ended; `skipped` is a cron tick that found the previous run still going. */
