@@ -11,6 +11,7 @@ import type { BuildInfo } from '../app/version.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createEventInterpreter, validateWebhookEnvelope, webhookTopic, type Interpretation } from './events/index.js';
 import { createMqttIntake } from './mqtt-intake.js';
+import { redactBrokerUrl } from './mqtt-options.js';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import { createHttpServer } from './http-server.js';
 import { handleWebhook } from './webhook.js';
@@ -214,7 +215,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
           if (result) status.initialSyncFinished(result.outcome === 'failure' ? result.error ?? 'failed' : undefined);
         });
       }
-      log.info('netbox-pdns started', { http_port: address.port, broker: brokerUrl ? redactUserinfo(brokerUrl) : null, version: deps.build.version });
+      log.info('netbox-pdns started', { http_port: address.port, broker: brokerUrl ? redactBrokerUrl(brokerUrl) : null, version: deps.build.version });
       return { httpPort: address.port, brokerUrl };
     },
     async stop() {
@@ -231,15 +232,4 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       log.info('stopped');
     },
   };
-}
-
-function redactUserinfo(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
