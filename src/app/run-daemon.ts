@@ -10,14 +10,18 @@ import { systemClock } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import { loggerFromConfig } from './logger.js';
 import { buildInfo } from './version.js';
+import { createSdNotifier } from './sd-notify.js';
 
 export async function runDaemonProcess(config: Config, proc: NodeJS.Process): Promise<number> {
   const build = buildInfo();
   const metrics = createMetrics(new Registry(), build);
   const logger = loggerFromConfig(config, proc.stdout, proc.env, (level) => metrics.onLog(level));
   const daemon = createDaemon(config, { logger, clock: systemClock, build, metrics });
+  const systemd = createSdNotifier(proc.env, logger);
   try {
-    await daemon.start();
+    const started = await daemon.start();
+    systemd?.ready(`listening on port ${started.httpPort}; initial reconcile running`);
+    systemd?.startWatchdog();
   } catch (err) {
     logger.error(`failed to start: ${errorMessage(err)}`);
     await daemon.stop().catch(() => undefined);
@@ -33,6 +37,7 @@ export async function runDaemonProcess(config: Config, proc: NodeJS.Process): Pr
       }
       stopping = true;
       logger.info(`${signal} received: shutting down`);
+      systemd?.stopping();
       daemon.stop().then(() => resolve(0), (err: unknown) => {
         logger.error(`shutdown failed: ${errorMessage(err)}`);
         resolve(1);

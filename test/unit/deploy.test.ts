@@ -107,7 +107,9 @@ describe('deploy files', () => {
         const text = readDeploy(unit);
         const lines = new Set(text.split('\n'));
         for (const line of [
-          'Type=exec',
+          'Type=notify',
+          'NotifyAccess=all',
+          'WatchdogSec=60s',
           `ExecStart=${SHIPPED_NODE} /opt/netbox-pdns/dist/main.js run`,
           'EnvironmentFile=-/etc/netbox-pdns/netbox-pdns.env',
           'DynamicUser=yes',
@@ -133,7 +135,7 @@ describe('deploy files', () => {
         // The two deliberate weakenings say why, in the comment right above them.
         expect(text).to.match(/#[^\n]*\n(#[^\n]*\n)*MemoryDenyWriteExecute=no/);
         expect(text).to.match(/#[^\n]*\n(#[^\n]*\n)*SystemCallErrorNumber=EPERM/);
-        expect(text).to.match(/#[^\n]*sd_notify[^\n]*\n(#[^\n]*\n)*Type=exec/);
+        expect(text).to.match(/#[^\n]*sd_notify[^\n]*\n(#[^\n]*\n)*Type=notify/);
         expect(text).not.to.match(/^Environment=.*(TOKEN|PASSWORD|SECRET|API_KEY)=/m);
       });
     }
