@@ -80,7 +80,7 @@ bench: install
 
 # Regenerates the README config table, deploy/netbox-pdns.env.example and config/schema.json.
 docs: install-npm
-	npx tsx src/tools/write-docs.ts
+	npx tsx tools/docs/write-docs.ts
 
 clean:
 	rm -rf dist .work

@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 import { createNetboxClient } from '../netbox/client.js';
 import { createPdnsClient } from '../pdns/client.js';
 import { createRetrier } from '../util/retry.js';
-import { createZoneLock } from '../daemon/zone-lock.js';
+import { createZoneLock } from '../reconcile/zone-lock.js';
 import { createEngine, type Engine } from '../reconcile/engine.js';
 import type { EngineObserver, EngineSettings } from '../reconcile/types.js';
 import type { RunnerObserver } from '../reconcile/runner.js';

@@ -4,7 +4,7 @@
  */
 import { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
-import { createDaemon } from '../daemon/daemon.js';
+import { createDaemon } from './daemon.js';
 import { createMetrics } from '../observability/metrics.js';
 import { systemClock } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';

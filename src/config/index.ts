@@ -6,4 +6,3 @@ export {
   type Config, type ConfigKey, type OptionInfo,
 } from './schema.js';
 export { describeAllowed, GROUP_ORDER, type OptionGroup } from './option.js';
-export { renderConfigTable, renderEnvExample, renderJsonSchema } from './docs.js';

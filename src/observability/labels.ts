@@ -6,7 +6,7 @@
  * series before the first event (prometheus.io "avoid missing metrics").
  */
 
-import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS } from '../daemon/events/types.js';
+import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS } from '../intake/events/types.js';
 
 /** Prefix of every metric this daemon exports. Rules and dashboards must use the same string. */
 export const METRIC_PREFIX = 'netbox_pdns_';

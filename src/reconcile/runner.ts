@@ -4,7 +4,7 @@
  * workers; each task runs under the zone's lock. Callers that need the result (a full reconcile, the
  * CLI) get a promise; event intake just enqueues.
  */
-import { createWorkQueue } from '../daemon/queue.js';
+import { createWorkQueue } from './queue.js';
 import type { ZoneName } from '../core/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';

@@ -4,10 +4,10 @@
  * lost or reordered events are harmless. Runs under the zone's lock.
  */
 import { buildDesiredZone } from '../core/desired.js';
-import { actualFromPdns } from '../core/actual.js';
+import { actualFromPdns } from '../pdns/actual.js';
 import { diffZone, isEmptyPlan, planSummary } from '../core/diff.js';
 import { checkZonePlanSafety } from '../core/safety.js';
-import { buildZoneCreate, planToChanges } from '../core/patch.js';
+import { buildZoneCreate, planToChanges } from '../pdns/patch.js';
 import { toZoneName } from '../core/names.js';
 import type { ZoneName, ZonePlan } from '../core/types.js';
 import type { NetboxSource } from '../netbox/source.js';

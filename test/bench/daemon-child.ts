@@ -6,7 +6,7 @@
 import { createWriteStream } from 'node:fs';
 import { Registry } from 'prom-client';
 import { loadConfig } from '../../src/config/index.js';
-import { createDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { createDaemon, type Daemon } from '../../src/app/daemon.js';
 import { createLogger } from '../../src/util/log.js';
 import { systemClock } from '../../src/util/clock.js';
 import { errorMessage } from '../../src/util/errors.js';

@@ -4,9 +4,9 @@
  * the pure-diff section, which needs no server at all.
  */
 import { buildDesiredZone } from '../../src/core/desired.js';
-import { actualFromPdns } from '../../src/core/actual.js';
+import { actualFromPdns } from '../../src/pdns/actual.js';
 import { diffZone } from '../../src/core/diff.js';
-import { buildZoneCreate } from '../../src/core/patch.js';
+import { buildZoneCreate } from '../../src/pdns/patch.js';
 import type { ActualZone, DesiredZone } from '../../src/core/types.js';
 import type { PdnsZone, PdnsZoneCreate } from '../../src/pdns/types.js';
 import type { NetboxRecord } from '../../src/netbox/types.js';

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { connect, connectAsync, type MqttClient } from 'mqtt';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/daemon/embedded-broker.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/intake/embedded-broker.js';
 import { createMemoryLogger } from '../../src/util/log.js';
 import { waitFor } from '../support/wait.js';
 

@@ -9,7 +9,7 @@ import { startSyncEnv, type SyncEnv } from '../support/sync-env.js';
 import { startDaemon, API_KEY, type RunningDaemon } from '../support/daemon-env.js';
 import { queryDns } from '../support/dns.js';
 import { waitFor } from '../support/wait.js';
-import type { StatusDocument } from '../../src/daemon/status-store.js';
+import type { StatusDocument } from '../../src/observability/status-store.js';
 import type { Fault, WebhookEnvelope } from '../fakes/netbox/index.js';
 
 const ZONES = ['nf-a.example', 'nf-b.example', 'nf-c.example'];

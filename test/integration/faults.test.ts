@@ -12,7 +12,7 @@ import type { FaultProxy } from '../support/fault-proxy.js';
 import { queryDns } from '../support/dns.js';
 import { waitFor } from '../support/wait.js';
 import { pdnsZoneId } from '../../src/pdns/zone-id.js';
-import type { StatusDocument } from '../../src/daemon/status-store.js';
+import type { StatusDocument } from '../../src/observability/status-store.js';
 import type { WebhookEnvelope } from '../fakes/netbox/index.js';
 
 const ZONES = ['pf-a.example', 'pf-b.example', 'pf-c.example', 'pf-d.example', 'pf-e.example'];

@@ -6,9 +6,9 @@
 import { expect } from 'chai';
 import { connectAsync } from 'mqtt';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
-import { createMqttIntake, type MqttIntake, type MqttIntakeOptions } from '../../src/daemon/mqtt-intake.js';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/daemon/embedded-broker.js';
-import { createEventInterpreter, type Interpretation } from '../../src/daemon/events/index.js';
+import { createMqttIntake, type MqttIntake, type MqttIntakeOptions } from '../../src/intake/mqtt.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/intake/embedded-broker.js';
+import { createEventInterpreter, type Interpretation } from '../../src/intake/events/index.js';
 import { systemClock } from '../../src/util/clock.js';
 import { createMemoryLogger } from '../../src/util/log.js';
 import { ManualClock } from '../support/manual-clock.js';

@@ -12,7 +12,7 @@ import { API_KEY } from '../support/daemon-env.js';
 import { spawnDaemon, type DaemonProcess } from '../support/daemon-process.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { waitFor } from '../support/wait.js';
-import type { StatusDocument } from '../../src/daemon/status-store.js';
+import type { StatusDocument } from '../../src/observability/status-store.js';
 
 const ZONES = ['pp-a.example', 'pp-b.example', 'pp-c.example', 'pp-d.example'];
 

@@ -14,7 +14,7 @@ import { startDaemon, type RunningDaemon } from '../support/daemon-env.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { queryDns } from '../support/dns.js';
 import { waitFor } from '../support/wait.js';
-import type { StatusDocument } from '../../src/daemon/status-store.js';
+import type { StatusDocument } from '../../src/observability/status-store.js';
 import type { WebhookEnvelope } from '../fakes/netbox/index.js';
 
 const ZONE = 'sb.example';

@@ -15,7 +15,7 @@ import { spawnDaemon, type DaemonProcess } from '../support/daemon-process.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { waitFor } from '../support/wait.js';
 import { serializeWebhook, signWebhook, type WebhookEnvelope } from '../fakes/netbox/index.js';
-import type { StatusDocument } from '../../src/daemon/status-store.js';
+import type { StatusDocument } from '../../src/observability/status-store.js';
 
 const ZONE = 'sec.example';
 

@@ -4,7 +4,7 @@ import { startSyncEnv, type SyncEnv } from '../support/sync-env.js';
 import { startDaemon, type RunningDaemon } from '../support/daemon-env.js';
 import { queryDns } from '../support/dns.js';
 import { waitFor } from '../support/wait.js';
-import type { StatusDocument } from '../../src/daemon/status-store.js';
+import type { StatusDocument } from '../../src/observability/status-store.js';
 
 describe('startup during a NetBox outage', function () {
   this.timeout(30_000);

@@ -5,7 +5,7 @@
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
-import { createDaemon, type Daemon } from '../../src/daemon/daemon.js';
+import { createDaemon, type Daemon } from '../../src/app/daemon.js';
 import { createMemoryLogger } from '../../src/util/log.js';
 import { systemClock } from '../../src/util/clock.js';
 import { freePort } from './ports.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { buildDashboard, dashboardJson, type DashboardPanel } from '../../src/observability/dashboard.js';
+import { buildDashboard, dashboardJson, type DashboardPanel } from '../../tools/dashboard/dashboard.js';
 import { run } from './observability/tools.js';
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
@@ -150,7 +150,7 @@ describe('deploy files', () => {
     const panels = dashboard.panels.filter((p) => p.type !== 'row');
     const targets = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p, target: t })));
 
-    it('is the file the builder generates (regenerate: npx tsx deploy/grafana/generate.ts)', () => {
+    it('is the file the builder generates (regenerate: make docs)', () => {
       expect(readDeploy('grafana/netbox-pdns.json') === dashboardJson(), 'deploy/grafana/netbox-pdns.json is stale').to.equal(true);
     });
 

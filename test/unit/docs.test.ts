@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generatedFiles, withConfigTable } from '../../src/config/generated-files.js';
+import { generatedFiles, withConfigTable } from '../../tools/docs/generated-files.js';
 import { USAGE } from '../../src/cli/args.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import {
-  CONFIG_KEYS, CONFIG_SCHEMA, GROUP_ORDER, configOptions, envName, loadConfig, maskConfig, renderConfigTable,
-  renderEnvExample, renderJsonSchema, validateSemantics, type Config, type ConfigKey,
+  CONFIG_KEYS, CONFIG_SCHEMA, GROUP_ORDER, configOptions, envName, loadConfig, maskConfig, validateSemantics, type Config, type ConfigKey,
 } from '../../../src/config/index.js';
+import { renderConfigTable, renderEnvExample, renderJsonSchema } from '../../../tools/docs/render.js';
 import { compileSchema } from '../../../src/config/schema.js';
 import type { LogLevel } from '../../../src/util/log.js';
 import { NB_TOKEN, PDNS_TOKEN, baseEnv } from './helpers.js';

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { actualFromPdns } from '../../../src/core/actual.js';
+import { actualFromPdns } from '../../../src/pdns/actual.js';
 import { buildDesiredZone } from '../../../src/core/desired.js';
 import { describePlan, diffZone, isEmptyPlan, planSummary } from '../../../src/core/diff.js';
-import { buildZoneCreate, planToChanges } from '../../../src/core/patch.js';
+import { buildZoneCreate, planToChanges } from '../../../src/pdns/patch.js';
 import type { ActualZone, RRset } from '../../../src/core/types.js';
 import type { PdnsRRsetChange, PdnsZone } from '../../../src/pdns/types.js';
 import { desiredZone, netboxRecord, netboxZone, pdnsZoneFrom, rr, soa } from './fixtures.js';

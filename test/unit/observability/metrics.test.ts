@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { Registry, register as globalRegistry } from 'prom-client';
-import { buildDashboard } from '../../../src/observability/dashboard.js';
+import { buildDashboard } from '../../../tools/dashboard/dashboard.js';
 import {
   EVENT_IGNORE_REASONS,
   EVENT_REJECT_REASONS,

@@ -1,0 +1,235 @@
+/**
+ * The composition root of the long-running service: wires config, metrics, the reconcile core,
+ * event intake (MQTT, webhook, embedded broker), the cron reconcile and the HTTP endpoints. It holds
+ * no logic of its own beyond start/stop ordering and routing events into the zone runner.
+ */
+import { Registry } from 'prom-client';
+import { Cron } from 'croner';
+import type { Config } from '../config/index.js';
+import { buildCore, type Core } from './core.js';
+import type { BuildInfo } from './version.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createEventInterpreter, validateWebhookEnvelope, webhookTopic, type Interpretation } from '../intake/events/index.js';
+import { createMqttIntake } from '../intake/mqtt.js';
+import { redactBrokerUrl } from '../intake/mqtt-options.js';
+import { startEmbeddedBroker } from '../intake/embedded-broker.js';
+import { createHttpServer } from '../http/server.js';
+import { handleWebhook } from '../intake/webhook.js';
+import { createStatusStore } from '../observability/status-store.js';
+import { createObservers, type ReconcileTrigger } from '../observability/wiring.js';
+import type { Clock } from '../util/clock.js';
+import type { FullReconcileResult } from '../reconcile/full.js';
+import type { Logger } from '../util/log.js';
+import { errorMessage } from '../util/errors.js';
+
+export interface DaemonDeps {
+  logger: Logger;
+  clock: Clock;
+  build: BuildInfo;
+  /** Injected so tests can read metrics; a fresh one per daemon otherwise. */
+  registry?: Registry;
+  /** Metrics created by the caller (so the logger's line counter can feed them). */
+  metrics?: Metrics;
+}
+
+export interface Daemon {
+  start(): Promise<{ httpPort: number; brokerUrl: string | null }>;
+  /** Stops intake and cron, lets running zone tasks finish within the deadline, closes everything. */
+  stop(): Promise<void>;
+  /** Queues a full reconcile (SIGHUP, POST /sync). */
+  requestFullReconcile(trigger: ReconcileTrigger): void;
+  core: Core;
+  metrics: Metrics;
+}
+
+export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
+  const { logger, clock } = deps;
+  const log = logger.child({ component: 'daemon' });
+  const metrics = deps.metrics ?? createMetrics(deps.registry ?? new Registry(), deps.build);
+  const status = createStatusStore({ clock, initialSyncWarningMs: config.initial_sync_warning_seconds * 1000 });
+  let stopping = false;
+  const observers = createObservers({ metrics, status, clock });
+  const core = buildCore(config, {
+    logger, clock, isStopping: () => stopping,
+    upstreamObserver: observers.upstream,
+    engineObserver: observers.engine,
+    runnerObserver: observers.runner,
+    lockObserver: observers.lock,
+  });
+  const runner = core.engine.runner;
+  metrics.bindQueue({ pending: () => runner.pending(), running: () => runner.running() });
+
+  const interpreter = createEventInterpreter({
+    eventsPrefix: config.mqtt_events_prefix,
+    compactPrefix: config.mqtt_topic_prefix,
+    nameserverId: config.nb_ns_id,
+    ...(config.nb_view_id !== undefined ? { viewId: config.nb_view_id } : {}),
+    maxPayloadBytes: config.mqtt_max_payload_bytes,
+  });
+
+  function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
+    if (interpretation.kind === 'zones') {
+      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true);
+    } else if (interpretation.kind === 'full') {
+      log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
+      requestFullReconcile('event');
+    }
+  }
+
+  let broker: Awaited<ReturnType<typeof startEmbeddedBroker>> | null = null;
+  let intake: ReturnType<typeof createMqttIntake> | null = null;
+  const mqttEnabled = config.mqtt_enabled;
+
+  /** Where POST /webhook puts accepted bodies: the broker, or straight into the queue without one. */
+  async function publish(topic: string, payload: Buffer): Promise<void> {
+    try {
+      if (broker) return await broker.publish(topic, payload, 1);
+      if (intake) return await intake.publish(topic, payload);
+    } catch (err) {
+      // NetBox does not retry a failed webhook by default: rather than lose the change, apply it
+      // here (other daemons sharing the broker catch up on their next reconcile).
+      log.warn(`could not publish webhook to the broker (${errorMessage(err)}): applying it locally`, { topic });
+    }
+    observers.received('webhook');
+    const interpretation = interpreter.interpret(topic, payload);
+    observers.interpretation(interpretation);
+    onInterpretation(interpretation, clock.monotonic());
+  }
+
+  const http = createHttpServer({
+    host: config.http_host,
+    port: config.http_port,
+    logger: logger.child({ component: 'http' }),
+    clock,
+    maxBodyBytes: config.webhook_max_body_bytes,
+    rateLimitPerMinute: config.http_rate_limit,
+    webhookRateLimitPerMinute: config.webhook_rate_limit,
+    webhookObserver: observers.webhook,
+    ...(config.api_key ? { apiKey: config.api_key } : {}),
+    handlers: {
+      status: (zone) => (zone === undefined ? snapshot() : status.zoneStatus(zone)),
+      metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metricsText() }),
+      sync: async () => {
+        requestFullReconcile('api');
+        return { queued: true };
+      },
+      webhook: (rawBody, headers) => handleWebhook({ rawBody, headers }, {
+        ...(config.webhook_secret ? { secret: config.webhook_secret } : {}),
+        ...(config.api_key ? { apiKey: config.api_key } : {}),
+        validate: validateWebhookEnvelope,
+        topicFor: (envelope) => webhookTopic(config.mqtt_events_prefix, envelope),
+        publish,
+        logger: logger.child({ component: 'webhook' }),
+        observer: observers.webhook,
+      }),
+    },
+  });
+
+  const cron = new Cron(config.sync_crontab, { protect: true, paused: true, catch: (e) => log.error(`cron callback failed: ${errorMessage(e)}`) },
+    async () => { await runFullReconcile('cron'); });
+
+  function snapshot(): object {
+    const next = cron.nextRun();
+    return status.snapshot({
+      scheduler: { running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null },
+      mqtt: intake ? intake.status() : { enabled: false },
+      queue: { pending: runner.pending(), running: runner.running() },
+      lock_contention_events: core.lockStats().contentionEvents,
+    });
+  }
+
+  // A failed full reconcile (NetBox or PowerDNS unreachable) is retried with a growing delay rather
+  // than left until the next cron run, so a daemon started during an outage converges soon after it.
+  let reconcileFailures = 0;
+  let cancelRetry: (() => void) | null = null;
+
+  async function runFullReconcile(trigger: ReconcileTrigger): Promise<FullReconcileResult | null> {
+    if (stopping) return null;
+    const zoneTrigger = trigger === 'startup' ? 'startup' : trigger === 'api' ? 'api' : 'reconcile';
+    const result = await core.engine.fullReconcile(zoneTrigger);
+    observers.fullReconcile(trigger, result);
+    cancelRetry?.();
+    cancelRetry = null;
+    if (result.outcome !== 'failure') {
+      reconcileFailures = 0;
+    } else if (!stopping) {
+      reconcileFailures += 1;
+      const delayMs = Math.min(config.reconcile_retry_max_delay * 1000, config.reconcile_retry_delay * 1000 * 2 ** (reconcileFailures - 1));
+      log.warn(`full reconcile failed (${reconcileFailures} in a row): retrying in ${delayMs / 1000}s`, { error: result.error });
+      cancelRetry = clock.setTimer(() => {
+        cancelRetry = null;
+        requestFullReconcile('retry');
+      }, delayMs);
+    }
+    return result;
+  }
+
+  function requestFullReconcile(trigger: ReconcileTrigger): void {
+    void runFullReconcile(trigger).catch((e: unknown) => log.error(`full reconcile failed: ${errorMessage(e)}`));
+  }
+
+  return {
+    core,
+    metrics,
+    requestFullReconcile,
+    async start() {
+      // HTTP first, so /health answers while the rest comes up; nothing here waits for upstreams.
+      const address = await http.start();
+      let brokerUrl: string | null = null;
+      if (mqttEnabled) {
+        if (config.mqtt_broker_url === 'embedded') {
+          broker = await startEmbeddedBroker({ host: config.embedded_broker_host, port: config.embedded_broker_port, logger: logger.child({ component: 'broker' }) });
+          brokerUrl = broker.url;
+        } else {
+          brokerUrl = config.mqtt_broker_url;
+        }
+        intake = createMqttIntake({
+          brokerUrl,
+          clientId: config.mqtt_client_id,
+          qos: config.mqtt_qos,
+          keepaliveSeconds: config.mqtt_keepalive,
+          reconnectDelayMs: config.mqtt_reconnect_delay * 1000,
+          reconnectMaxDelayMs: config.mqtt_reconnect_max_delay * 1000,
+          ...(config.mqtt_username ? { username: config.mqtt_username } : {}),
+          ...(config.mqtt_password ? { password: config.mqtt_password } : {}),
+          ...(config.mqtt_ca_file ? { caFile: config.mqtt_ca_file } : {}),
+          ...(config.mqtt_cert_file ? { certFile: config.mqtt_cert_file } : {}),
+          ...(config.mqtt_key_file ? { keyFile: config.mqtt_key_file } : {}),
+          tlsVerify: config.mqtt_tls_verify,
+          // aedes speaks MQTT 3.1.1 only: ask for it directly rather than fall back on every start.
+          protocolVersion: broker ? 4 : config.mqtt_protocol_version,
+          sessionExpirySeconds: config.mqtt_session_expiry,
+          interpreter,
+          // The intake counts rejected/ignored messages itself through `observer`.
+          onMessage: (interpretation, info) => onInterpretation(interpretation, info.receivedAt),
+          logger: logger.child({ component: 'mqtt' }),
+          clock,
+          observer: observers.mqtt,
+        });
+        intake.start();
+      }
+      cron.resume();
+      if (config.sync_on_startup) {
+        status.initialSyncStarted();
+        void runFullReconcile('startup').then((result) => {
+          if (result) status.initialSyncFinished(result.outcome === 'failure' ? result.error ?? 'failed' : undefined);
+        });
+      }
+      log.info('netbox-pdns started', { http_port: address.port, broker: brokerUrl ? redactBrokerUrl(brokerUrl) : null, version: deps.build.version });
+      return { httpPort: address.port, brokerUrl };
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      log.info('stopping: intake and cron first, then running zone tasks');
+      cron.stop();
+      cancelRetry?.();
+      await intake?.stop();
+      const drained = await runner.drain(config.shutdown_timeout * 1000);
+      if (!drained.completed) log.warn('shutdown deadline reached with zone tasks still running', { abandoned: drained.abandoned });
+      await http.stop();
+      await broker?.close();
+      log.info('stopped');
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Routes what the components report (requests, retries, zone results, lock waits, MQTT state,
+ * events) into the Prometheus metrics and the /status store. Keeps both from knowing each other.
+ */
+import type { Metrics } from './metrics.js';
+import { EVENT_IGNORE_REASONS, EVENT_REJECT_REASONS, EVENT_SOURCES, isOneOf, type TaskOutcome } from './labels.js';
+import type { Interpretation } from '../intake/events/index.js';
+import type { FullReconcileResult } from '../reconcile/full.js';
+import type { EngineObserver, ZoneResult } from '../reconcile/types.js';
+import type { RunnerObserver, TaskMeta } from '../reconcile/runner.js';
+import type { UpstreamObserver } from '../util/observer.js';
+import type { Clock } from '../util/clock.js';
+import type { createStatusStore } from './status-store.js';
+
+/** What started a full reconcile (the `trigger` label of reconcile_runs_total). */
+export type ReconcileTrigger = 'startup' | 'cron' | 'api' | 'signal' | 'cli' | 'event' | 'retry';
+
+type StatusStore = ReturnType<typeof createStatusStore>;
+
+/** Outcomes counted as "the change is live" for the event→applied latency. */
+const APPLIED = new Set<ZoneResult['outcome']>(['created', 'changed', 'unchanged', 'deleted', 'skipped']);
+
+export function createObservers(deps: { metrics: Metrics; status: StatusStore; clock: Clock }) {
+  const { metrics, status, clock } = deps;
+  const upstreamMetrics = metrics.upstreamObserver();
+  const nowSeconds = (): number => clock.now() / 1000;
+
+  const upstream: UpstreamObserver = {
+    request(info) {
+      upstreamMetrics.request(info);
+      // "Failing now" means the service itself is in trouble, not that a zone was missing (404) or rejected (422).
+      const failing = info.code === 'timeout' || info.code === 'network_error' || /^(5\d\d|401|403|429)$/.test(info.code);
+      status.recordUpstream(info.upstream, !failing, failing ? `${info.method} ${info.endpoint}: ${info.code}` : undefined);
+    },
+    retry(info) {
+      upstreamMetrics.retry(info);
+      status.recordRetry();
+    },
+  };
+
+  const engine: EngineObserver = {
+    rrsetChanges(action, count) {
+      if (count > 0) metrics.rrsetChanges.inc({ action }, count);
+    },
+  };
+
+  const runner: RunnerObserver = {
+    queued: (trigger) => metrics.zoneTasksQueued.inc({ trigger }),
+    coalesced: (trigger) => metrics.zoneTasksCoalesced.inc({ trigger }),
+    finished(result: ZoneResult, meta: TaskMeta) {
+      const outcome: TaskOutcome = result.outcome === 'skipped' ? 'unchanged' : result.outcome;
+      metrics.zoneTasksProcessed.inc({ outcome });
+      metrics.zoneTaskDuration.observe({ outcome }, result.durationMs / 1000);
+      if (result.failureReason) metrics.zoneTaskFailures.inc({ reason: result.failureReason });
+      if (meta.firstEventAt !== undefined && APPLIED.has(result.outcome) && !result.dryRun) {
+        metrics.eventApplyLatency.observe((clock.monotonic() - meta.firstEventAt) / 1000);
+      }
+      status.recordZoneResult(result);
+    },
+  };
+
+  const lock = {
+    waited: (seconds: number) => metrics.zoneLockWait.observe(seconds),
+    held: (seconds: number) => metrics.zoneLockHold.observe(seconds),
+    contention: () => metrics.zoneLockContention.inc(),
+  };
+
+  const received = (source: string): void => {
+    if (isOneOf(EVENT_SOURCES, source)) metrics.eventsReceived.inc({ source });
+    metrics.lastEventReceived.set(nowSeconds());
+  };
+  const rejected = (reason: string): void => {
+    metrics.eventsRejected.inc({ reason: isOneOf(EVENT_REJECT_REASONS, reason) ? reason : 'invalid_shape' });
+  };
+  const ignored = (reason: string): void => {
+    if (isOneOf(EVENT_IGNORE_REASONS, reason)) metrics.eventsIgnored.inc({ reason });
+  };
+
+  const mqtt = {
+    connected(up: boolean) {
+      metrics.mqttConnected.set(up ? 1 : 0);
+      if (up) metrics.mqttLastConnect.set(nowSeconds());
+    },
+    reconnecting: () => metrics.mqttReconnects.inc(),
+    received,
+    rejected,
+    ignored,
+  };
+
+  const webhook = {
+    accepted: () => received('webhook'),
+    rejected: (reason: string) => rejected(reason === 'unauthorized' ? 'bad_signature' : reason),
+  };
+
+  return {
+    upstream, engine, runner, lock, mqtt, webhook, received,
+    /** Counts an interpretation made outside the MQTT intake (webhook without a broker). */
+    interpretation(i: Interpretation) {
+      if (i.kind === 'rejected') rejected(i.reason);
+      if (i.kind === 'ignored') ignored(i.reason);
+    },
+    fullReconcile(trigger: ReconcileTrigger, result: FullReconcileResult) {
+      metrics.reconcileRuns.inc({ trigger, outcome: result.outcome });
+      metrics.reconcileDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
+      metrics.reconcileLastRun.set(nowSeconds());
+      if (result.outcome === 'success') metrics.reconcileLastSuccess.set(nowSeconds());
+      metrics.reconcileDriftRrsets.set(result.driftRrsets);
+      if (result.outcome !== 'failure' || result.zones.length > 0) {
+        metrics.zonesManaged.set(result.zones.filter((z) => z.outcome === 'created' || z.outcome === 'changed' || z.outcome === 'unchanged').length);
+      }
+      // A refusal (e.g. NetBox listed no zones) is the operator's error to read in /status, like a failure.
+      const error = result.error ?? result.refusal;
+      status.recordFullReconcile({ outcome: result.outcome, ...(error ? { error } : {}), durationMs: result.durationMs });
+    },
+  };
+}

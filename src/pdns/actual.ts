@@ -1,0 +1,36 @@
+/**
+ * PowerDNS zone → the actual rrsets of one zone, in the same shape and order as the desired ones so
+ * the diff can compare plain strings.
+ */
+import type { PdnsZone } from './types.js';
+import { compareRRsets, rrsetKey, sortedUnique } from '../core/rrset.js';
+import type { ActualZone, RRset } from '../core/types.js';
+
+/**
+ * Converts `GET /zones/{id}` output. Names are lower-cased (PowerDNS does so already; this guards
+ * against other backends), records sorted and de-duplicated, rrsets without records (comments
+ * only) dropped. `hasDisabled` marks rrsets holding a disabled record: the daemon never writes
+ * disabled records, so such an rrset always needs rewriting.
+ */
+export function actualFromPdns(zone: PdnsZone): ActualZone {
+  const merged = new Map<string, RRset>();
+  for (const rrset of zone.rrsets) {
+    if (rrset.records.length === 0) continue;
+    const name = rrset.name.toLowerCase();
+    const type = rrset.type.toUpperCase();
+    const key = rrsetKey({ name, type });
+    const previous = merged.get(key);
+    const hasDisabled = rrset.records.some((r) => r.disabled) || previous?.hasDisabled === true;
+    const records = sortedUnique([...(previous?.records ?? []), ...rrset.records.map((r) => r.content)]);
+    const ttl = previous === undefined ? rrset.ttl : Math.min(previous.ttl, rrset.ttl);
+    merged.set(key, hasDisabled ? { name, type, ttl, records, hasDisabled } : { name, type, ttl, records });
+  }
+  return {
+    name: zone.name.toLowerCase(),
+    id: zone.id,
+    kind: zone.kind,
+    account: zone.account,
+    serial: zone.serial,
+    rrsets: [...merged.values()].sort(compareRRsets),
+  };
+}
