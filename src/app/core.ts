@@ -3,10 +3,11 @@
  * the zone lock and the engine. Shared by the CLI commands and the daemon; no logic of its own.
  */
 import { readFileSync } from 'node:fs';
-import type { Config } from '../config/index.js';
+import { secretValues, type Config } from '../config/index.js';
+import { createScrubber } from '../upstream/scrub.js';
 import { createNetboxClient } from '../netbox/client.js';
 import { createPdnsClient } from '../pdns/client.js';
-import { createRetrier } from '../util/retry.js';
+import { createRetrier } from '../upstream/retry.js';
 import { createZoneLock } from '../reconcile/zone-lock.js';
 import { createEngine, type Engine } from '../reconcile/engine.js';
 import type { EngineObserver, EngineSettings } from '../reconcile/types.js';
@@ -15,7 +16,7 @@ import type { NetboxSource } from '../netbox/source.js';
 import type { PdnsApi } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { nullObserver, type UpstreamObserver } from '../util/observer.js';
+import { nullObserver, type UpstreamObserver } from '../upstream/observer.js';
 
 export interface CoreDeps {
   logger: Logger;
@@ -64,6 +65,8 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     ...(deps.isStopping ? { isStopping: deps.isStopping } : {}),
   };
   const readCa = (path: string | undefined): string | undefined => (path ? readFileSync(path, 'utf8') : undefined);
+  // One scrubber knowing every configured secret, for every text an upstream sends back.
+  const scrub = createScrubber(secretValues(config));
   const netbox = createNetboxClient({
     baseUrl: config.nb_url,
     token: config.nb_token,
@@ -78,6 +81,7 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     retrier: createRetrier({ ...retryPolicy, upstream: 'netbox' }),
     logger: deps.logger.child({ component: 'netbox' }),
     observer,
+    scrub,
   });
   const pdns = createPdnsClient({
     baseUrl: config.pdns_url,
@@ -90,6 +94,7 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     retrier: createRetrier({ ...retryPolicy, upstream: 'pdns' }),
     logger: deps.logger.child({ component: 'pdns' }),
     observer,
+    scrub,
   });
   const lock = createZoneLock({
     clock: deps.clock,

@@ -2,7 +2,7 @@
 export { loadConfig, coerceEnvValue, CONFIG_ENV, type LoadConfigInput } from './load.js';
 export { validateSemantics, cronProblem, type SemanticsOptions } from './semantics.js';
 export {
-  CONFIG_KEYS, CONFIG_SCHEMA, ENV_PREFIX, REQUIRED_KEYS, configOptions, envName, isSecret, maskConfig,
+  CONFIG_KEYS, CONFIG_SCHEMA, ENV_PREFIX, REQUIRED_KEYS, configOptions, envName, isSecret, maskConfig, secretValues,
   type Config, type ConfigKey, type OptionInfo,
 } from './schema.js';
 export { describeAllowed, GROUP_ORDER, type OptionGroup } from './option.js';

@@ -117,6 +117,12 @@ export function redactUrlPassword(value: string): string {
   return value.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s"]*):[^/@\s"]*@/gi, '$1:****@');
 }
 
+/** The values of every secret option that is set (for the scrubber that keeps them out of all output). */
+export function secretValues(cfg: Config): string[] {
+  const values = cfg as Readonly<Record<string, unknown>>;
+  return CONFIG_KEYS.filter(isSecret).map((key) => values[key]).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
 /**
  * The config with secrets replaced by `****` (or null when unset) and unset options as null, for
  * `check-config` and the startup log line. Never log a `Config` without passing it through here.

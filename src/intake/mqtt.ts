@@ -11,6 +11,7 @@
 import { connect, ErrorWithReasonCode, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { EventInterpreter, Interpretation } from './events/index.js';
 import { buildClientOptions, redactBrokerUrl, V5_UNSUPPORTED_CODES, type MqttConnectionSettings } from './mqtt-options.js';
+import { backoffDelay } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
@@ -85,7 +86,8 @@ export function createMqttIntake(opts: MqttIntakeOptions): MqttIntake {
   const observer = opts.observer ?? noopObserver;
   const brokerUrl = redactBrokerUrl(opts.brokerUrl);
   const baseDelay = Math.max(1, opts.reconnectDelayMs);
-  const maxDelay = Math.max(baseDelay, opts.reconnectMaxDelayMs);
+  // Doubling from the configured delay to its cap; mqtt.js waits `reconnectPeriod` before each attempt.
+  const reconnectBackoff = { baseDelayMs: baseDelay, factor: 2, maxDelayMs: Math.max(baseDelay, opts.reconnectMaxDelayMs), jitter: false };
   let client: MqttClient | null = null;
   let connected = false;
   let stopping = false;
@@ -94,6 +96,8 @@ export function createMqttIntake(opts: MqttIntakeOptions): MqttIntake {
   /** True once a SUBACK arrived in this process: only then can a resumed session be trusted. */
   let subscribedHere = false;
   let reconnects = 0;
+  /** Failed connection attempts since the last successful connect. */
+  let failedAttempts = 0;
   let delay = baseDelay;
   let lastMessageAt: number | null = null;
   const rejectLog = new Map<string, { until: number; suppressed: number }>();
@@ -174,6 +178,7 @@ export function createMqttIntake(opts: MqttIntakeOptions): MqttIntake {
   function onConnect(c: MqttClient, connack: IConnackPacket): void {
     connected = true;
     everConnected = true;
+    failedAttempts = 0;
     delay = baseDelay;
     c.options.reconnectPeriod = baseDelay;
     const sessionPresent = connack.sessionPresent;
@@ -220,7 +225,8 @@ export function createMqttIntake(opts: MqttIntakeOptions): MqttIntake {
       safely('reconnecting', () => observer.reconnecting());
       logger.debug(`MQTT reconnecting to ${brokerUrl} (attempt ${reconnects})`);
       // Applies to the wait before the next attempt, should this one fail.
-      delay = Math.min(delay * 2, maxDelay);
+      failedAttempts += 1;
+      delay = backoffDelay(reconnectBackoff, failedAttempts + 1);
       c.options.reconnectPeriod = delay;
     });
     c.on('close', () => {

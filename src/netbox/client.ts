@@ -4,11 +4,12 @@
  * A listing is only ever returned complete: a failed or short page fails the whole read, so a partial
  * answer can never be mistaken for "these records are gone".
  */
-import got, { type Got, RequestError } from 'got';
 import type { Logger } from '../util/log.js';
 import { UpstreamError, classifyStatus } from '../util/errors.js';
-import type { Retrier } from '../util/retrier.js';
-import { nullObserver, type UpstreamObserver } from '../util/observer.js';
+import type { Retrier } from '../upstream/retry.js';
+import type { UpstreamObserver } from '../upstream/observer.js';
+import { createExchange } from '../upstream/exchange.js';
+import { createScrubber, type Scrubber } from '../upstream/scrub.js';
 import type { NetboxPage, NetboxRecord, NetboxZone } from './types.js';
 import type { NetboxSource } from './source.js';
 
@@ -32,6 +33,8 @@ export interface NetboxClientOptions {
   retrier: Retrier;
   logger: Logger;
   observer?: UpstreamObserver;
+  /** Scrubs every configured secret from error texts (defaults to one knowing the token). */
+  scrub?: Scrubber;
 }
 
 const PLUGIN_PATH = 'api/plugins/netbox-dns';
@@ -43,42 +46,48 @@ export function authorizationHeader(token: string, scheme: NetboxClientOptions['
   return `${bearer ? 'Bearer' : 'Token'} ${token}`;
 }
 
+/** NetBox's `detail` from an error body (JSON `{"detail": …}` or a field dict), else the text. */
+function errorDetail(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as unknown;
+    if (parsed && typeof parsed === 'object' && 'detail' in parsed) return String((parsed as { detail: unknown }).detail);
+    return JSON.stringify(parsed);
+  } catch {
+    return body; // plain-text body (a proxy's error page): the exchange keeps an excerpt
+  }
+}
+
+/** Advice for statuses whose usual cause is the configuration. */
+function hint(status: number): string {
+  if (status === 401 || status === 403) return ' (check NB_TOKEN and that it may read netbox_dns zones and records)';
+  if (status === 404) return ' (check NB_URL and that netbox-plugin-dns is installed)';
+  if (status === 400) return ' (a filter was rejected: does NB_NS_ID / the view id exist?)';
+  if (status >= 300 && status < 400) return ' (NB_URL answers with a redirect: check the scheme and host)';
+  return '';
+}
+
 /** Creates the NetBox client. */
 export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
-  const observer = opts.observer ?? nullObserver;
-  const base = opts.baseUrl.replace(/\/+$/, '').replace(/\/api$/, '');
-  const http: Got = got.extend({
-    prefixUrl: base,
-    retry: { limit: 0 },
-    timeout: { request: opts.timeoutMs },
-    throwHttpErrors: false,
-    headers: { authorization: authorizationHeader(opts.token, opts.authScheme), accept: 'application/json' },
-    https: { rejectUnauthorized: opts.tlsVerify, ...(opts.ca ? { certificateAuthority: opts.ca } : {}) },
+  const exchange = createExchange({
+    upstream: 'netbox', label: 'NetBox', baseUrl: opts.baseUrl.replace(/\/+$/, '').replace(/\/api$/, ''),
+    headers: { authorization: authorizationHeader(opts.token, opts.authScheme) },
+    timeoutMs: opts.timeoutMs, tlsVerify: opts.tlsVerify, ...(opts.ca ? { ca: opts.ca } : {}),
+    scrub: opts.scrub ?? createScrubber([opts.token]),
+    ...(opts.observer ? { observer: opts.observer } : {}),
+    errorDetail, hint,
+    // A 404 means NB_URL or the plugin is wrong, not that a zone is missing: nothing to create there.
+    classify: (status) => (status === 404 ? 'terminal' : classifyStatus(status)),
   });
 
   async function getJson<T>(operation: string, endpoint: string, path: string, query: URLSearchParams): Promise<T> {
     return opts.retrier.run(operation, async () => {
-      const started = performance.now();
-      const done = (code: string): void =>
-        observer.request({ upstream: 'netbox', method: 'GET', endpoint, code, durationSeconds: (performance.now() - started) / 1000 });
-      let response;
-      try {
-        response = await http.get(path, { searchParams: query });
-      } catch (err) {
-        const code = err instanceof RequestError ? (err.code === 'ETIMEDOUT' ? 'timeout' : err.code) : undefined;
-        done(code === 'timeout' ? 'timeout' : 'network_error');
-        throw new UpstreamError(`NetBox GET /${path} failed: ${err instanceof Error ? err.message : String(err)}`, 'netbox', 'transient', {
-          operation, method: 'GET', code: code ?? 'network_error',
-        }); // no `cause`: got's error holds the request options, Authorization header included
-      }
-      done(String(response.statusCode));
-      if (response.statusCode !== 200) throw statusError(operation, path, response.statusCode, response.body);
+      const response = await exchange.send({ operation, method: 'GET', path, endpoint, searchParams: query, accept: [200] });
       try {
         return JSON.parse(response.body) as T;
       } catch (err) {
         // A cut-off body is a transport problem, not bad data: retry it.
         throw new UpstreamError(`NetBox GET /${path} returned a body that is not complete JSON`, 'netbox', 'transient', {
-          operation, method: 'GET', status: response.statusCode, code: 'truncated',
+          operation, method: 'GET', status: response.status, code: 'truncated',
         }, { cause: err });
       }
     });
@@ -177,27 +186,4 @@ function slimRecord(r: NetboxRecord): NetboxRecord {
     id: r.id, zone: { id: r.zone.id, name: r.zone.name }, type: r.type, name: r.name, fqdn: r.fqdn, value: r.value,
     absolute_value: r.absolute_value, status: r.status, active: r.active, ttl: r.ttl, managed: r.managed,
   };
-}
-
-/** Turns a non-200 answer into a classified error with NetBox's `detail` (never the token). */
-function statusError(operation: string, path: string, status: number, body: string): UpstreamError {
-  let detail = body.slice(0, 300);
-  try {
-    const parsed = JSON.parse(body) as unknown;
-    if (parsed && typeof parsed === 'object' && 'detail' in parsed) detail = String((parsed as { detail: unknown }).detail);
-    else detail = JSON.stringify(parsed).slice(0, 300);
-  } catch {
-    // plain-text body: keep the excerpt
-  }
-  let errorClass = classifyStatus(status);
-  let hint = '';
-  if (status === 403) hint = ' (check NB_TOKEN and that it may read netbox_dns zones and records)';
-  if (status === 404) {
-    errorClass = 'terminal';
-    hint = ' (check NB_URL and that netbox-plugin-dns is installed)';
-  }
-  if (status === 400) hint = ' (a filter was rejected: does NB_NS_ID / the view id exist?)';
-  return new UpstreamError(`NetBox GET /${path} answered ${status}: ${detail}${hint}`, 'netbox', errorClass, {
-    operation, method: 'GET', status, body: detail,
-  });
 }

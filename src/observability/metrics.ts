@@ -8,7 +8,7 @@
  * from the start, so alerts and dashboards see series before the first event.
  */
 import { Counter, Gauge, Histogram, collectDefaultMetrics, type Registry } from 'prom-client';
-import type { UpstreamObserver } from '../util/observer.js';
+import type { UpstreamObserver } from '../upstream/observer.js';
 import {
   EVENT_IGNORE_REASONS,
   EVENT_REJECT_REASONS,

@@ -5,7 +5,7 @@
  * distinct endpoints is capped, so a client bug can never explode the series count.
  */
 import type { Counter, Histogram } from 'prom-client';
-import type { UpstreamObserver } from '../util/observer.js';
+import type { UpstreamObserver } from '../upstream/observer.js';
 import { HTTP_METHODS, RETRY_REASONS, UPSTREAMS, isOneOf } from './labels.js';
 
 /** Endpoint label values beyond this many distinct ones are counted as `other`. */

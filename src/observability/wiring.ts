@@ -8,7 +8,7 @@ import type { Interpretation } from '../intake/events/index.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
 import type { EngineObserver, ZoneResult } from '../reconcile/types.js';
 import type { RunnerObserver, TaskMeta } from '../reconcile/runner.js';
-import type { UpstreamObserver } from '../util/observer.js';
+import type { UpstreamObserver } from '../upstream/observer.js';
 import type { Clock } from '../util/clock.js';
 import type { createStatusStore } from './status-store.js';
 

@@ -7,8 +7,9 @@
 import type { ZoneName } from '../core/types.js';
 import { UpstreamError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
-import type { UpstreamObserver } from '../util/observer.js';
-import type { Retrier } from '../util/retrier.js';
+import type { UpstreamObserver } from '../upstream/observer.js';
+import type { Retrier } from '../upstream/retry.js';
+import type { Scrubber } from '../upstream/scrub.js';
 import { patchBodyBytes, splitChanges } from './chunk.js';
 import { createPdnsHttp, type PdnsRequest } from './http.js';
 import type { PdnsApi, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
@@ -33,6 +34,8 @@ export interface PdnsClientOptions {
   retrier: Retrier;
   logger: Logger;
   observer?: UpstreamObserver;
+  /** Scrubs every configured secret from error texts (defaults to one knowing the API key). */
+  scrub?: Scrubber;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -88,7 +91,7 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
     async listZones() {
       const res = await run({
         operation: 'listZones', method: 'GET', path: 'zones', endpoint: 'zones',
-        searchParams: { dnssec: 'false' }, accept: [200],
+        searchParams: new URLSearchParams({ dnssec: 'false' }), accept: [200],
       });
       return parseJson<PdnsZoneSummary[]>('listZones', 'GET', res.body);
     },

@@ -1,6 +1,6 @@
 /**
- * One HTTP exchange with the PowerDNS API: got with its retry off (the retrier owns retrying), a
- * per-request timeout, no throwing on HTTP errors (we classify ourselves), and writes gated.
+ * The PowerDNS side of the upstream exchange (upstream/exchange.ts): the server URL, PowerDNS's
+ * error bodies, and the write gate.
  *
  * Why writes are gated: on the sqlite backend a PATCH reads, then upgrades to a write lock, and
  * SQLite answers BUSY at once, so concurrent writes fail with 500 in 10–75 % of cases, also when
@@ -10,34 +10,16 @@
  * MAX_CONCURRENT_CREATES) and every other write (PATCH, PUT, DELETE) holds it alone; reads are never
  * gated.
  */
-import got, { RequestError, TimeoutError, type Got } from 'got';
-import { classifyStatus, UpstreamError } from '../util/errors.js';
-import { nullObserver, type UpstreamObserver } from '../util/observer.js';
-import { withRetryAfter } from '../util/retry.js';
+import { createExchange, type ExchangeRequest, type ExchangeResponse } from '../upstream/exchange.js';
+import type { UpstreamObserver } from '../upstream/observer.js';
+import { createScrubber, type Scrubber } from '../upstream/scrub.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export interface PdnsRequest {
-  /** Logical operation (`patchZone`), carried into errors. */
-  operation: string;
-  method: HttpMethod;
-  /** Path below `/api/v1/servers/{server}`, '' for the server itself, e.g. `zones/rr.example.`. */
-  path: string;
-  /** Route template for metrics, never an id: `server`, `zones`, `zone`, `zone_notify`. */
-  endpoint: string;
-  searchParams?: Record<string, string>;
-  /** Serialised JSON body. */
-  body?: string;
-  /** Statuses that are not errors for this call (e.g. [201, 409] for create). */
-  accept: number[];
+export type PdnsRequest = ExchangeRequest & {
   /** The zone the call is about, for retry log lines (never used in URLs: `path` has the encoded id). */
   zone?: string;
-}
+};
 
-export interface PdnsResponse {
-  status: number;
-  body: string;
-}
+export type PdnsResponse = ExchangeResponse;
 
 export interface PdnsHttpOptions {
   baseUrl: string;
@@ -49,6 +31,8 @@ export interface PdnsHttpOptions {
   /** PEM CA bundle for a private CA. */
   ca?: string;
   observer?: UpstreamObserver;
+  /** Scrubs every configured secret from error texts; defaults to one knowing the API key. */
+  scrub?: Scrubber;
 }
 
 export interface PdnsHttp {
@@ -82,72 +66,34 @@ export function errorDetail(body: string): string {
   } catch {
     // not JSON: the text is the detail
   }
-  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  return text;
+}
+
+/** Advice for statuses whose usual cause is the configuration (a zone's own 404 is not one). */
+function hint(status: number, req: ExchangeRequest): string {
+  if (status === 401 || status === 403) return ' (check PDNS_TOKEN: it must be the api-key of this PowerDNS)';
+  if (status === 404 && (req.endpoint === 'server' || req.endpoint === 'zones')) {
+    return ' (check PDNS_SERVER_ID, usually "localhost", and that PDNS_URL is the PowerDNS API webserver)';
+  }
+  if (status >= 300 && status < 400) return ' (PDNS_URL answers with a redirect: does it point at the PowerDNS API webserver, with the right scheme?)';
+  return '';
 }
 
 /** Creates the HTTP layer for one PowerDNS server. */
 export function createPdnsHttp(opts: PdnsHttpOptions): PdnsHttp {
-  const observer = opts.observer ?? nullObserver;
   const root = serverUrl(opts.baseUrl, opts.serverId);
-  const client: Got = got.extend({
-    retry: { limit: 0 },
-    timeout: { request: opts.timeoutMs },
-    throwHttpErrors: false,
-    followRedirect: false,
-    headers: { 'x-api-key': opts.apiKey, accept: 'application/json' },
-    https: { rejectUnauthorized: opts.tlsVerify ?? true, ...(opts.ca ? { certificateAuthority: opts.ca } : {}) },
+  const exchange = createExchange({
+    upstream: 'pdns', label: 'PowerDNS', baseUrl: root,
+    headers: { 'x-api-key': opts.apiKey },
+    timeoutMs: opts.timeoutMs, tlsVerify: opts.tlsVerify ?? true, ...(opts.ca ? { ca: opts.ca } : {}),
+    scrub: opts.scrub ?? createScrubber([opts.apiKey]),
+    ...(opts.observer ? { observer: opts.observer } : {}),
+    errorDetail, hint,
   });
-
-  /** Never let the key reach a message, whatever a lower layer put there. */
-  const scrub = (text: string): string => (opts.apiKey.length >= 4 ? text.split(opts.apiKey).join('***') : text);
-
   const gate = createWriteGate(MAX_CONCURRENT_CREATES);
-
-  async function attempt(req: PdnsRequest): Promise<PdnsResponse> {
-    const where = `${req.method} /${req.path}`;
-    const started = performance.now();
-    const report = (code: string): void => {
-      try {
-        observer.request({
-          upstream: 'pdns', method: req.method, endpoint: req.endpoint, code,
-          durationSeconds: (performance.now() - started) / 1000,
-        });
-      } catch {
-        // observers must never break a request
-      }
-    };
-    let response;
-    try {
-      response = await client(req.path === '' ? root : `${root}/${req.path}`, {
-        method: req.method,
-        ...(req.searchParams ? { searchParams: req.searchParams } : {}),
-        ...(req.body !== undefined ? { body: req.body, headers: { 'content-type': 'application/json' } } : {}),
-      });
-    } catch (err) {
-      const timeout = err instanceof TimeoutError;
-      const code = timeout ? 'timeout' : (err instanceof RequestError && err.code ? err.code : 'network_error');
-      report(timeout ? 'timeout' : 'network_error');
-      const why = timeout ? `timed out after ${opts.timeoutMs} ms` : `${code}: ${err instanceof Error ? err.message : String(err)}`;
-      // No `cause`: got's error carries the request options, API key header included.
-      throw new UpstreamError(scrub(`PowerDNS ${where}: ${why}`), 'pdns', 'transient', {
-        operation: req.operation, method: req.method, code,
-      });
-    }
-    report(String(response.statusCode));
-    const body = typeof response.body === 'string' ? response.body : '';
-    if (req.accept.includes(response.statusCode)) return { status: response.statusCode, body };
-    const detail = scrub(errorDetail(body) || (response.statusMessage ?? ''));
-    const error = new UpstreamError(
-      scrub(`PowerDNS ${where}: HTTP ${response.statusCode}${detail ? `: ${detail}` : ''}`),
-      'pdns', classifyStatus(response.statusCode),
-      { operation: req.operation, method: req.method, status: response.statusCode, body: detail },
-    );
-    throw withRetryAfter(error, response.headers['retry-after']);
-  }
-
   return {
     serverUrl: root,
-    send: (req) => (req.method === 'GET' ? attempt(req) : gate(req.method === 'POST' ? 'shared' : 'exclusive', () => attempt(req))),
+    send: (req) => (req.method === 'GET' ? exchange.send(req) : gate(req.method === 'POST' ? 'shared' : 'exclusive', () => exchange.send(req))),
   };
 }
 

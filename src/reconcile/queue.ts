@@ -17,6 +17,7 @@
  * All waiting goes through the injected `Clock`. The queue knows nothing about zones, PowerDNS or
  * the zone lock: `process` (wired by the daemon) takes the lock and reconciles.
  */
+import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage, serializeError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
@@ -52,10 +53,8 @@ export interface WorkQueueOptions<M> {
   process: (key: string, meta: M) => Promise<TaskOutcome>;
   /** Merges the meta of a coalesced add into the pending one (e.g. earliest event time, trigger union). */
   mergeMeta: (waiting: M, incoming: M) => M;
-  /** Backoff after the first transient failure of a key (default 5000); doubles per failure. */
-  baseDelayMs: number;
-  /** Backoff cap (default 300000). */
-  maxDelayMs: number;
+  /** Per-key delay after transient failures (default 5 s doubling to 5 min, no jitter). */
+  backoff: BackoffPolicy;
   observer?: WorkQueueObserver<M>;
   /**
    * Receives the meta of every run that will not happen because the queue stopped: pending runs
@@ -178,7 +177,7 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
     } else if (outcome === 'retry' && !stopped) {
       const failures = (failureCounts.get(key) ?? 0) + 1;
       failureCounts.set(key, failures);
-      const delayMs = Math.min(opts.baseDelayMs * 2 ** (failures - 1), opts.maxDelayMs);
+      const delayMs = backoffDelay(opts.backoff, failures);
       if (dirty.has(key)) {
         // News arrived during the run: the dirty rerun below goes now (see the decision above).
         logger.debug(`queue: ${key} failed transiently; rerunning at once for newer adds`, { zone: key, failures });

@@ -89,8 +89,7 @@ export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
     workers: opts.workers,
     clock: opts.clock,
     logger: opts.logger,
-    baseDelayMs: opts.requeueBaseDelayMs,
-    maxDelayMs: opts.requeueMaxDelayMs,
+    backoff: { baseDelayMs: opts.requeueBaseDelayMs, factor: 2, maxDelayMs: opts.requeueMaxDelayMs, jitter: false },
     mergeMeta: mergeTaskMeta,
     // Runs dropped at shutdown still answer whoever waits for them.
     onDrop: (zone, meta) => {

@@ -16,6 +16,8 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
   /** Called once per emitted line with its level (feeds netbox_pdns_log_messages_total). */
   onLog?: (level: string) => void;
+  /** Applied to every finished line: the last guard that keeps configured secrets out of the log. */
+  scrub?: (line: string) => string;
 }
 
 /** sd-daemon(3) priorities for the journald prefix. */
@@ -43,15 +45,24 @@ function lineFormat(format: LogFormat): winston.Logform.Format {
   }
 }
 
+const MESSAGE = Symbol.for('message');
+
 /** Creates a logger writing one line per entry. */
 export function createLogger(options: LoggerOptions): Logger {
+  const threshold = winston.config.npm.levels[options.level] ?? 2;
+  // winston filters by level in the transport, after formats run: count only what will be written.
   const counter = winston.format((info) => {
-    options.onLog?.(info.level);
+    if ((winston.config.npm.levels[info.level] ?? 0) <= threshold) options.onLog?.(info.level);
+    return info;
+  });
+  const scrub = winston.format((info) => {
+    const line = (info as Record<symbol, unknown>)[MESSAGE];
+    if (options.scrub && typeof line === 'string') (info as Record<symbol, unknown>)[MESSAGE] = options.scrub(line);
     return info;
   });
   return winston.createLogger({
     level: options.level,
-    format: winston.format.combine(counter(), lineFormat(options.format)),
+    format: winston.format.combine(counter(), lineFormat(options.format), scrub()),
     transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
   });
 }

@@ -67,26 +67,26 @@ describe('faults: NetBox', function () {
 
   it('5xx on every attempt: retried, then a failed reconcile with the status in the log and /status', async () => {
     const { lines, doc } = await reconcileWith([[{ status: 500 }, 1], [{ status: 502 }, 1], [{ status: 503 }, 1]], 'failure');
-    expect(lines.some((l) => /^Function listNetboxZones failed \(attempt 1\/3\): NetBox GET .*answered 500/.test(l))).to.equal(true);
-    expect(lines.some((l) => /^Function listNetboxZones failed after 3 attempts: .*answered 503/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^Function listNetboxZones failed \(attempt 1\/3\): NetBox GET .*HTTP 500/.test(l))).to.equal(true);
+    expect(lines.some((l) => /^Function listNetboxZones failed after 3 attempts: .*HTTP 503/.test(l))).to.equal(true);
     expect(lines.some((l) => /^full reconcile failed reading zone lists: .*503/.test(l))).to.equal(true);
     expect(doc.status).to.equal('Degraded');
-    expect(doc.reliability.last_reconcile?.error).to.match(/answered 503/);
+    expect(doc.reliability.last_reconcile?.error).to.match(/HTTP 503/);
     expect(doc.upstreams.netbox.ok).to.equal(false);
   });
 
   it('403: not retried, and the error says to check the token', async () => {
     const { lines, doc } = await reconcileWith([[{ status: 403 }, 1]], 'failure');
     expect(lines.filter((l) => /Retrying in/.test(l))).to.deep.equal([]);
-    expect(doc.reliability.last_reconcile?.error).to.match(/answered 403.*check NB_TOKEN/);
+    expect(doc.reliability.last_reconcile?.error).to.match(/HTTP 403.*check NB_TOKEN/);
     expect(doc.upstreams.netbox.last_error).to.match(/403/);
     expect(doc.status).to.equal('Degraded');
   });
 
   it('requests hanging past the timeout: retried, then failed, nothing written', async () => {
     const { lines, doc } = await reconcileWith([[{ hang: true }, 3]], 'failure');
-    expect(lines.filter((l) => /^Function listNetboxZones failed \(attempt [12]\/3\): .*Timeout/i.test(l))).to.have.length(2);
-    expect(doc.reliability.last_reconcile?.error).to.match(/timeout/i);
+    expect(lines.filter((l) => /^Function listNetboxZones failed \(attempt [12]\/3\): .*(timed out|timeout)/i.test(l))).to.have.length(2);
+    expect(doc.reliability.last_reconcile?.error).to.match(/timed out|timeout/i);
     expect(doc.upstreams.netbox.last_error).to.match(/timeout/);
   });
 

@@ -97,7 +97,7 @@ describe('PowerDNS client against a real pdns_server', function () {
     expect(err.errorClass).to.equal('auth');
     expect(errorClass(err)).to.equal('auth');
     expect(err.details.status).to.equal(401);
-    expect(err.message).to.equal('PowerDNS GET /zones: HTTP 401: Unauthorized');
+    expect(err.message).to.equal('PowerDNS GET /zones: HTTP 401: Unauthorized (check PDNS_TOKEN: it must be the api-key of this PowerDNS)');
     expect(JSON.stringify({ m: err.message, s: err.stack, d: err.details })).not.to.match(/wrong-key-123456|7f3a9c51/);
     expect(wrong.retries).to.have.length(0);
   });

@@ -164,7 +164,7 @@ describe('security: HTTP endpoints and secrets', function () {
       expect((await p.exited).code).to.equal(0);
       outputs.push(['stdout', p.stdout()], ['stderr', p.stderr()], ['check-config', `${checked.stdout}${checked.stderr}`]);
 
-      expect(p.stdout()).to.match(/answered 403/);
+      expect(p.stdout()).to.match(/HTTP 403/);
       // The bulk reconcile reports the first failure (NetBox's); /status keeps PowerDNS's 401 too.
       expect(outputs.find(([what]) => what === 'status')?.[1]).to.match(/GET zones: 401/);
       expect(outputs.map(([, text]) => text).join('\n').length).to.be.greaterThan(10_000);

@@ -8,8 +8,8 @@ import { createPdnsClient } from '../../src/pdns/client.js';
 import type { PdnsApi, PdnsRRsetChange, PdnsZoneCreate } from '../../src/pdns/types.js';
 import { UpstreamError } from '../../src/util/errors.js';
 import { createMemoryLogger } from '../../src/util/log.js';
-import type { UpstreamRequestInfo, UpstreamRetryInfo } from '../../src/util/observer.js';
-import { createRetrier } from '../../src/util/retry.js';
+import type { UpstreamRequestInfo, UpstreamRetryInfo } from '../../src/upstream/observer.js';
+import { createRetrier } from '../../src/upstream/retry.js';
 
 export const API_KEY = 'it-secret-key-7f3a9c51';
 export const ENDPOINTS = new Set(['server', 'zones', 'zone', 'zone_notify']);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { clipDetail } from '../../../src/upstream/exchange.js';
 import { patchBodyBytes, splitChanges } from '../../../src/pdns/chunk.js';
 import { errorDetail, serverUrl } from '../../../src/pdns/http.js';
 import type { PdnsRRsetChange } from '../../../src/pdns/types.js';
@@ -68,6 +69,6 @@ describe('PowerDNS HTTP helpers', () => {
     expect(errorDetail('{"error": "RRset x. IN CNAME: Conflicts with pre-existing RRset"}')).to.equal('RRset x. IN CNAME: Conflicts with pre-existing RRset');
     expect(errorDetail('Not Found')).to.equal('Not Found');
     expect(errorDetail('  Conflict\n')).to.equal('Conflict');
-    expect(errorDetail('x'.repeat(600))).to.have.length(501);
+    expect(clipDetail(errorDetail('x'.repeat(600)))).to.have.length(501);
   });
 });

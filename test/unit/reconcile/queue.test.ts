@@ -43,8 +43,7 @@ function harness(overrides: Partial<WorkQueueOptions<Meta>> = {}) {
     clock,
     logger,
     mergeMeta,
-    baseDelayMs: 5000,
-    maxDelayMs: 300000,
+    backoff: { baseDelayMs: 5000, factor: 2, maxDelayMs: 300000, jitter: false },
     observer,
     process: (key, m) => {
       const n = (inFlight.get(key) ?? 0) + 1;
@@ -177,7 +176,7 @@ describe('work queue', () => {
 
   describe('outcomes and backoff (ItemExponentialFailureRateLimiter)', () => {
     it('requeues a transient failure after base·2^(failures-1), capped', async () => {
-      const h = harness({ baseDelayMs: 5000, maxDelayMs: 20000 });
+      const h = harness({ backoff: { baseDelayMs: 5000, factor: 2, maxDelayMs: 20000, jitter: false } });
       h.queue.add('a.', meta('event'));
       const delays: number[] = [];
       for (const expected of [5000, 10000, 20000, 20000]) {

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { Clock } from '../../../src/util/clock.js';
 import { TerminalError, UpstreamError, type ErrorClass } from '../../../src/util/errors.js';
 import { createMemoryLogger } from '../../../src/util/log.js';
-import type { UpstreamRetryInfo } from '../../../src/util/observer.js';
-import { createRetrier, parseRetryAfter, retryReason, withRetryAfter, type RetrierOptions } from '../../../src/util/retry.js';
+import type { UpstreamRetryInfo } from '../../../src/upstream/observer.js';
+import { createRetrier, parseRetryAfter, retryReason, withRetryAfter, type RetrierOptions } from '../../../src/upstream/retry.js';
 import { ManualClock, settle } from '../../support/manual-clock.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -213,7 +213,6 @@ describe('createRetrier', () => {
     await clock.advanceAsync(999);
     expect(op.calls()).to.equal(1);
     await clock.advanceAsync(1);
-    // exponential-backoff still passes through its own (zero) setTimeout before the next attempt.
     await waitFor(() => op.calls() === 2, { timeoutMs: 1000, message: 'the second attempt' });
     expect(await result).to.equal('ok');
   });

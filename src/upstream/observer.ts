@@ -2,7 +2,7 @@
  * Hooks through which the HTTP clients report what they do, so metrics can be attached without the
  * clients knowing about prom-client. Every method is optional to call and must never throw.
  */
-import type { Upstream } from './errors.js';
+import type { Upstream } from '../util/errors.js';
 
 export interface UpstreamRequestInfo {
   upstream: Upstream;

@@ -1,48 +1,42 @@
 /**
- * The one backoff wrapper every upstream call goes through (DESIGN.md "Reliability", style anchors
- * §6–8). Built on exponential-backoff for the attempt loop, but with our own delay: the library only
- * offers "none" or "full" jitter, and its delays use the global setTimeout, which unit tests cannot
- * drive. So the library's own delay is 0 and the async `retry(e, attempt)` predicate classifies the
- * failure, logs, reports to the observer and then sleeps on the injected Clock.
+ * The one retry wrapper every upstream call goes through (DESIGN.md "Reliability"): attempt,
+ * classify, and on a transient failure (network error, timeout, 429, 5xx, as `errorClass` decides)
+ * log, report and sleep on the injected Clock before the next attempt; anything else is rethrown at
+ * once for the caller to handle. The delay comes from the daemon's one backoff policy
+ * (util/backoff.ts), at least the server's Retry-After on 429/503. got's own retry stays off.
  *
- * Only transient failures (network error, timeout, 429, 5xx, as decided by `errorClass`) are retried;
- * anything else is rethrown at once and logged by the caller. got's own retry must stay off.
+ * Why no exponential-backoff: it sleeps on the global setTimeout (tests could not drive it with an
+ * injected clock), offers only "none" or "full" jitter, and knows nothing of Retry-After; used
+ * with a zero delay it was only an attempt counter, which this loop is in a few lines.
  */
-import { backOff } from 'exponential-backoff';
-import { errorClass, errorMessage, UpstreamError, type Upstream } from './errors.js';
-import { systemClock, type Clock } from './clock.js';
-import type { Logger } from './log.js';
+import { errorClass, errorMessage, UpstreamError, type Upstream } from '../util/errors.js';
+import { backoffDelay, type BackoffPolicy } from '../util/backoff.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
 import { nullObserver, type UpstreamObserver } from './observer.js';
-import type { Retrier } from './retrier.js';
 
-export type { Retrier } from './retrier.js';
+/** The shape of the retry wrapper as the HTTP clients use it. */
+export interface Retrier {
+  /**
+   * Runs `fn`, retrying transient failures with backoff; `operation` names it in logs, `context`
+   * (e.g. `{ zone }`) is added to every retry log line.
+   */
+  run<T>(operation: string, fn: () => Promise<T>, context?: Record<string, unknown>): Promise<T>;
+}
 
-export interface RetrierOptions {
+/** The backoff policy of the retries (1 s doubling to 60 s, jittered, by default) plus the attempt limit. */
+export interface RetrierOptions extends BackoffPolicy {
   /** Total attempts, the first included (default policy 3). */
   attempts: number;
-  /** Nominal delay before the second attempt (1000 ms). */
-  baseDelayMs: number;
-  /** Growth per attempt (2). */
-  factor: number;
-  /** Cap for any delay, Retry-After included (60 000 ms). */
-  maxDelayMs: number;
-  /** When true each delay is uniformly 50–100 % of nominal, so clients that failed together spread out. */
-  jitter: boolean;
   logger: Logger;
   clock?: Clock;
-  /** Source of randomness in [0, 1) for the jitter (tests pin it). */
-  random?: () => number;
   observer?: UpstreamObserver;
   upstream: Upstream;
   /** Checked before each retry and after each backoff sleep: a stopping daemon does not keep retrying. */
   isStopping?: () => boolean;
 }
 
-/**
- * Property under which an HTTP client attaches a parsed `Retry-After` to the error it throws (see
- * `withRetryAfter`). `UpstreamError.details` has no field for it (shared file), so it rides on the
- * error object itself.
- */
+/** Property under which the upstream exchange attaches a parsed `Retry-After` to the error it throws. */
 export interface RetryAfterCarrier {
   retryAfterMs?: number;
 }
@@ -95,44 +89,29 @@ function formatDelay(ms: number): string {
 /** Creates the retrier; one per upstream, shared by all its calls. */
 export function createRetrier(opts: RetrierOptions): Retrier {
   const clock = opts.clock ?? systemClock;
-  const random = opts.random ?? Math.random;
   const observer = opts.observer ?? nullObserver;
   const attempts = Math.max(1, Math.floor(opts.attempts));
   const stopping = (): boolean => opts.isStopping?.() === true;
 
-  /** Delay before attempt `failed + 1`, after `failed` failures (1-based). */
-  function delayFor(failed: number, err: unknown): number {
-    const nominal = Math.min(opts.maxDelayMs, opts.baseDelayMs * opts.factor ** (failed - 1));
-    const jittered = opts.jitter ? nominal * (0.5 + 0.5 * random()) : nominal;
-    const retryAfter = retryAfterOf(err);
-    // Retry-After is the server's minimum; our own backoff still applies when it is shorter.
-    const wanted = retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
-    return Math.round(Math.min(opts.maxDelayMs, wanted));
-  }
-
   return {
-    run<T>(operation: string, fn: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
-      return backOff(fn, {
-        numOfAttempts: attempts,
-        startingDelay: 0,
-        timeMultiple: 1,
-        maxDelay: 0,
-        jitter: 'none',
-        delayFirstAttempt: false,
-        retry: async (err: unknown, failed: number): Promise<boolean> => {
+    async run<T>(operation: string, fn: () => Promise<T>, context: Record<string, unknown> = {}): Promise<T> {
+      for (let failed = 1; ; failed++) {
+        try {
+          return await fn();
+        } catch (err) {
           // Terminal, auth and zone-missing failures are the caller's to log and handle.
-          if (errorClass(err) !== 'transient') return false;
+          if (errorClass(err) !== 'transient') throw err;
           const reason = errorMessage(err);
           const meta = { ...context, upstream: opts.upstream, operation, attempt: failed, attempts };
           if (failed >= attempts) {
             opts.logger.error(`Function ${operation} failed after ${attempts} attempts: ${reason}`, meta);
-            return false;
+            throw err;
           }
           if (stopping()) {
             opts.logger.warn(`Function ${operation} failed (attempt ${failed}/${attempts}): ${reason}. Not retrying: shutting down`, meta);
-            return false;
+            throw err;
           }
-          const delayMs = delayFor(failed, err);
+          const delayMs = backoffDelay(opts, failed, retryAfterOf(err));
           opts.logger.warn(
             `Function ${operation} failed (attempt ${failed}/${attempts}): ${reason}. Retrying in ${formatDelay(delayMs)}`,
             { ...meta, delay_ms: delayMs },
@@ -143,9 +122,9 @@ export function createRetrier(opts: RetrierOptions): Retrier {
             // An observer must never break the call it observes.
           }
           await clock.sleep(delayMs);
-          return !stopping();
-        },
-      });
+          if (stopping()) throw err;
+        }
+      }
     },
   };
 }
