@@ -8,10 +8,13 @@ import { createScrubber } from '../upstream/scrub.js';
 import { createNetboxClient } from '../netbox/client.js';
 import { createPdnsClient } from '../pdns/client.js';
 import { createRetrier } from '../upstream/retry.js';
-import { createZoneLock } from '../reconcile/zone-lock.js';
+import { createZoneLock, type ZoneLockObserver } from '../reconcile/zone-lock.js';
 import { createEngine, type Engine } from '../reconcile/engine.js';
-import type { EngineObserver, EngineSettings } from '../reconcile/types.js';
-import type { RunnerObserver } from '../reconcile/runner.js';
+import type { EngineObserver, Target } from '../reconcile/types.js';
+import type { TaskMeta } from '../reconcile/runner.js';
+import type { WorkQueueObserver } from '../reconcile/queue.js';
+import type { FullReconcileResult } from '../reconcile/full.js';
+import { parseProtectRules } from '../core/protect.js';
 import type { NetboxSource } from '../netbox/source.js';
 import type { PdnsApi } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
@@ -23,31 +26,40 @@ export interface CoreDeps {
   clock: Clock;
   upstreamObserver?: UpstreamObserver;
   engineObserver?: EngineObserver;
-  runnerObserver?: RunnerObserver;
-  lockObserver?: { waited(seconds: number): void; held(seconds: number): void; contention(): void };
+  queueObserver?: WorkQueueObserver<TaskMeta>;
+  lockObserver?: ZoneLockObserver;
+  onFullReconcile?: (result: FullReconcileResult) => void;
+  /** The daemon retries zones a full reconcile failed on; a one-shot command must not. */
+  retryFailedZones?: boolean;
   /** Lets retries stop early during shutdown. */
   isStopping?: () => boolean;
 }
 
 export interface Core {
   netbox: NetboxSource;
-  pdns: PdnsApi;
+  targets: Target[];
   engine: Engine;
-  settings: EngineSettings;
   lockStats(): { contentionEvents: number };
 }
 
-/** Engine settings from the configuration. */
-export function engineSettings(config: Config): EngineSettings {
+/** The single PowerDNS target of the configuration (the engine takes a list). */
+export function targetOf(config: Config, pdns: PdnsApi): Target {
   return {
-    ownerId: config.owner_id,
-    adoptZones: config.adopt_zones,
-    zoneKind: config.pdns_zone_kind,
+    name: config.pdns_server_id,
+    pdns,
+    policy: {
+      ownerId: config.owner_id,
+      adoption: config.adopt_zones,
+      zoneKind: config.pdns_zone_kind,
+      protect: parseProtectRules(config.protected_rrsets),
+      recordOwnership: config.record_ownership,
+    },
+    thresholds: {
+      maxChangeRatio: config.max_rrset_change_ratio,
+      minRrsetsForThreshold: config.min_rrsets_for_threshold,
+      maxZoneDeleteRatio: config.max_zone_delete_ratio,
+    },
     notify: config.pdns_notify,
-    dryRun: config.dry_run,
-    maxChangeRatio: config.max_rrset_change_ratio,
-    minRrsetsForThreshold: config.min_rrsets_for_threshold,
-    maxZoneDeleteRatio: config.max_zone_delete_ratio,
   };
 }
 
@@ -103,16 +115,18 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     timeoutMs: config.lock_timeout_seconds * 1000,
     ...(deps.lockObserver ? { observer: deps.lockObserver } : {}),
   });
-  const settings = engineSettings(config);
+  const targets = [targetOf(config, pdns)];
   const engine = createEngine({
-    netbox, pdns, lock, settings,
+    netbox, targets, lock,
+    settings: { dryRun: config.dry_run },
     logger: deps.logger,
     clock: deps.clock,
     workers: config.workers,
-    requeueBaseDelayMs: config.requeue_base_delay * 1000,
-    requeueMaxDelayMs: config.requeue_max_delay * 1000,
+    requeueBackoff: { baseDelayMs: config.requeue_base_delay * 1000, factor: 2, maxDelayMs: config.requeue_max_delay * 1000, jitter: false },
+    retryFailedZones: deps.retryFailedZones ?? false,
     ...(deps.engineObserver ? { observer: deps.engineObserver } : {}),
-    ...(deps.runnerObserver ? { runnerObserver: deps.runnerObserver } : {}),
+    ...(deps.queueObserver ? { queueObserver: deps.queueObserver } : {}),
+    ...(deps.onFullReconcile ? { onFullReconcile: deps.onFullReconcile } : {}),
   });
-  return { netbox, pdns, engine, settings, lockStats: () => lock.stats() };
+  return { netbox, targets, engine, lockStats: () => lock.stats() };
 }

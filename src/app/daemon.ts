@@ -13,12 +13,15 @@ import { createEventInterpreter, validateWebhookEnvelope, webhookTopic, type Int
 import { createMqttIntake } from '../intake/mqtt.js';
 import { redactBrokerUrl } from '../intake/mqtt-options.js';
 import { startEmbeddedBroker } from '../intake/embedded-broker.js';
+import { createEchoFilter } from '../intake/echo.js';
 import { createHttpServer } from '../http/server.js';
 import { handleWebhook } from '../intake/webhook.js';
 import { createStatusStore } from '../observability/status-store.js';
-import { createObservers, type ReconcileTrigger } from '../observability/wiring.js';
+import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
+import type { Trigger } from '../reconcile/types.js';
+import { backoffDelay } from '../util/backoff.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 
@@ -37,7 +40,7 @@ export interface Daemon {
   /** Stops intake and cron, lets running zone tasks finish within the deadline, closes everything. */
   stop(): Promise<void>;
   /** Queues a full reconcile (SIGHUP, POST /sync). */
-  requestFullReconcile(trigger: ReconcileTrigger): void;
+  requestFullReconcile(trigger: Trigger): void;
   core: Core;
   metrics: Metrics;
 }
@@ -53,11 +56,21 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     logger, clock, isStopping: () => stopping,
     upstreamObserver: observers.upstream,
     engineObserver: observers.engine,
-    runnerObserver: observers.runner,
+    queueObserver: observers.queue,
     lockObserver: observers.lock,
+    onFullReconcile: observers.fullReconcile,
+    retryFailedZones: true,
   });
   const runner = core.engine.runner;
-  metrics.bindQueue({ pending: () => runner.pending(), running: () => runner.running() });
+  metrics.bindGauges({
+    pending: () => runner.pending(),
+    running: () => runner.running(),
+    zonesManaged: () => status.counts().managed,
+    zonesRefused: () => status.counts().refused,
+    zonesFailing: () => status.counts().failing,
+    rrsetsRejected: () => core.engine.rejectedRrsets(),
+    rrsetsKept: () => status.counts().kept,
+  });
 
   const interpreter = createEventInterpreter({
     eventsPrefix: config.mqtt_events_prefix,
@@ -81,8 +94,10 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   const mqttEnabled = config.mqtt_enabled;
 
   /** Where POST /webhook puts accepted bodies: the broker, or straight into the queue without one. */
+  const echo = createEchoFilter(clock);
   async function publish(topic: string, payload: Buffer): Promise<void> {
     try {
+      if (broker || intake) echo.published(payload);
       if (broker) return await broker.publish(topic, payload, 1);
       if (intake) return await intake.publish(topic, payload);
     } catch (err) {
@@ -90,7 +105,6 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       // here (other daemons sharing the broker catch up on their next reconcile).
       log.warn(`could not publish webhook to the broker (${errorMessage(err)}): applying it locally`, { topic });
     }
-    observers.received('webhook');
     const interpretation = interpreter.interpret(topic, payload);
     observers.interpretation(interpretation);
     onInterpretation(interpretation, clock.monotonic());
@@ -142,19 +156,18 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   // than left until the next cron run, so a daemon started during an outage converges soon after it.
   let reconcileFailures = 0;
   let cancelRetry: (() => void) | null = null;
+  const reconcileRetry = { baseDelayMs: config.reconcile_retry_delay * 1000, factor: 2, maxDelayMs: config.reconcile_retry_max_delay * 1000, jitter: false };
 
-  async function runFullReconcile(trigger: ReconcileTrigger): Promise<FullReconcileResult | null> {
+  async function runFullReconcile(trigger: Trigger): Promise<FullReconcileResult | null> {
     if (stopping) return null;
-    const zoneTrigger = trigger === 'startup' ? 'startup' : trigger === 'api' ? 'api' : 'reconcile';
-    const result = await core.engine.fullReconcile(zoneTrigger);
-    observers.fullReconcile(trigger, result);
+    const result = await core.engine.fullReconcile(trigger);
     cancelRetry?.();
     cancelRetry = null;
     if (result.outcome !== 'failure') {
       reconcileFailures = 0;
     } else if (!stopping) {
       reconcileFailures += 1;
-      const delayMs = Math.min(config.reconcile_retry_max_delay * 1000, config.reconcile_retry_delay * 1000 * 2 ** (reconcileFailures - 1));
+      const delayMs = backoffDelay(reconcileRetry, reconcileFailures);
       log.warn(`full reconcile failed (${reconcileFailures} in a row): retrying in ${delayMs / 1000}s`, { error: result.error });
       cancelRetry = clock.setTimer(() => {
         cancelRetry = null;
@@ -164,7 +177,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     return result;
   }
 
-  function requestFullReconcile(trigger: ReconcileTrigger): void {
+  function requestFullReconcile(trigger: Trigger): void {
     void runFullReconcile(trigger).catch((e: unknown) => log.error(`full reconcile failed: ${errorMessage(e)}`));
   }
 
@@ -205,6 +218,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
           logger: logger.child({ component: 'mqtt' }),
           clock,
           observer: observers.mqtt,
+          isEcho: (payload) => echo.isEcho(payload),
         });
         intake.start();
       }
@@ -225,7 +239,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       cron.stop();
       cancelRetry?.();
       await intake?.stop();
-      const drained = await runner.drain(config.shutdown_timeout * 1000);
+      const drained = await core.engine.drain(config.shutdown_timeout * 1000);
       if (!drained.completed) log.warn('shutdown deadline reached with zone tasks still running', { abandoned: drained.abandoned });
       await http.stop();
       await broker?.close();

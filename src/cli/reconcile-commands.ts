@@ -1,6 +1,7 @@
 /** `netbox-pdns sync` and `netbox-pdns plan`: one full reconcile through the engine, then exit. */
-import { describePlan } from '../core/diff.js';
 import { toZoneName, zoneNameProblem } from '../core/names.js';
+import { planWrites } from '../core/plan.js';
+import { describeZoneAction, describeZonePlan } from '../core/plan-text.js';
 import type { ZoneName } from '../core/types.js';
 import type { Engine } from '../reconcile/engine.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
@@ -23,14 +24,21 @@ type Out = (line: string) => void;
 /** Validates `--zone` values; returns absolute names or the problems. */
 export function parseZoneArgs(zones: string[]): { zones: ZoneName[]; problems: string[] } {
   const problems = zones.flatMap((z) => {
-    const problem = zoneNameProblem(z.replace(/\.$/, ''));
+    const problem = zoneNameProblem(z);
     return problem ? [`--zone ${JSON.stringify(z)}: ${problem}`] : [];
   });
-  return { zones: zones.map((z) => toZoneName(z.replace(/\.$/, ''))), problems };
+  return { zones: zones.map(toZoneName), problems };
+}
+
+/** `--zone` names the run found nowhere: neither NetBox for our nameserver nor a zone of ours in PowerDNS. */
+function unknownZones(asked: ZoneName[], result: FullReconcileResult): string[] {
+  const seen = new Set(result.zones.map((z) => z.zone));
+  if (result.outcome === 'failure' && result.zones.length === 0) return [];
+  return asked.filter((z) => !seen.has(z)).map((z) => `--zone ${z}: unknown zone (not in NetBox for our nameserver, and no zone of ours in PowerDNS)`);
 }
 
 function hasChanges(r: ZoneResult): boolean {
-  return r.changes.creates + r.changes.updates + r.changes.deletes > 0 || r.outcome === 'created' || r.outcome === 'deleted';
+  return r.plan !== undefined ? planWrites(r.plan) : r.outcome === 'created' || r.outcome === 'deleted';
 }
 
 function summaryLine(result: FullReconcileResult, verb: 'would' | 'did'): string {
@@ -47,15 +55,15 @@ function summaryLine(result: FullReconcileResult, verb: 'would' | 'did'): string
   return `${parts.join(', ')} (${(result.durationMs / 1000).toFixed(2)} s)`;
 }
 
-function printZone(r: ZoneResult, out: Out): void {
-  if (r.outcome === 'failed' || r.outcome === 'refused') {
-    out(`${r.zone} ${r.outcome.toUpperCase()}: ${r.error ?? ''}`);
-  }
-  if (!hasChanges(r)) return;
-  const label = r.outcome === 'created' ? ' (create zone)' : r.outcome === 'deleted' ? ' (delete zone)' : '';
+function printZone(r: ZoneResult, out: Out, multiTarget: boolean): void {
+  const where = multiTarget ? `${r.zone} [${r.target}]` : r.zone;
+  if (r.outcome === 'failed' || r.outcome === 'refused') out(`${where} ${r.outcome.toUpperCase()}: ${r.error ?? ''}`);
+  for (const rejected of r.rejected) out(`${where} PowerDNS refused ${rejected.name} ${rejected.type}: ${rejected.error}`);
+  const plan = r.plan;
+  if (!plan || (!planWrites(plan) && plan.kept.length === 0)) return;
   const { creates, updates, deletes } = r.changes;
-  out(`${r.zone}${label}: +${creates} ~${updates} -${deletes}`);
-  if (r.plan && r.outcome !== 'deleted') for (const line of describePlan(r.plan)) out(`  ${line}`);
+  out(`${where}: ${describeZoneAction(plan)}: +${creates} ~${updates} -${deletes}${plan.kept.length > 0 ? ` =${plan.kept.length} kept` : ''}`);
+  for (const line of describeZonePlan(plan)) out(`  ${line}`);
 }
 
 function toJson(result: FullReconcileResult): string {
@@ -65,7 +73,8 @@ function toJson(result: FullReconcileResult): string {
     refusal: result.refusal,
     duration_ms: Math.round(result.durationMs),
     zones: result.zones.map((z) => ({
-      zone: z.zone, outcome: z.outcome, changes: z.changes, error: z.error, warnings: z.warnings, plan: z.plan,
+      zone: z.zone, target: z.target, outcome: z.outcome, changes: z.changes, error: z.error, refusal: z.refusal,
+      rejected: z.rejected, warnings: z.warnings, plan: z.plan,
     })),
   }, null, 2);
 }
@@ -80,13 +89,17 @@ export async function syncCommand(engine: Engine, args: ReconcileCommandArgs, ou
   const result = await engine.fullReconcile('cli', {
     dryRun: args.dryRun, force: args.force, ...(zones.length > 0 ? { zones } : {}),
   });
+  const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {
     if (result.error) out(`sync failed: ${result.error}`);
     if (result.refusal) out(`zone deletions refused: ${result.refusal}`);
-    for (const z of result.zones) printZone(z, out);
+    const multi = new Set(result.zones.map((z) => z.target)).size > 1;
+    for (const z of result.zones) printZone(z, out, multi);
+    for (const line of unknown) out(line);
     out(`${args.dryRun ? 'Dry run: ' : ''}${summaryLine(result, args.dryRun ? 'would' : 'did')}`);
   }
+  if (unknown.length > 0) return EXIT_USAGE;
   if (result.outcome === 'failure') return EXIT_FAILURE;
   return result.outcome === 'refused' ? EXIT_REFUSED_OR_PENDING : EXIT_OK;
 }
@@ -99,13 +112,17 @@ export async function planCommand(engine: Engine, args: ReconcileCommandArgs, ou
     return EXIT_USAGE;
   }
   const result = await engine.fullReconcile('cli', { dryRun: true, ...(zones.length > 0 ? { zones } : {}) });
+  const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {
     if (result.error) out(`plan failed: ${result.error}`);
     if (result.refusal) out(`zone deletions would be refused: ${result.refusal}`);
-    for (const z of result.zones) printZone(z, out);
+    const multi = new Set(result.zones.map((z) => z.target)).size > 1;
+    for (const z of result.zones) printZone(z, out, multi);
+    for (const line of unknown) out(line);
     out(`Plan: ${summaryLine(result, 'would')}`);
   }
+  if (unknown.length > 0) return EXIT_USAGE;
   if (result.outcome === 'failure') return EXIT_FAILURE;
   const pending = result.refusal !== undefined || result.zones.some((z) => hasChanges(z) || z.outcome === 'refused');
   return pending ? EXIT_REFUSED_OR_PENDING : EXIT_OK;

@@ -67,9 +67,21 @@ const LOG_LEVELS: Record<string, string> = {
   debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error', critical: 'error',
 };
 
+/** `adopt_zones` was a boolean: true keeps adopting (now safely), false keeps never adopting. */
+function adoption(value: unknown): unknown {
+  if (value === true) return 'safe';
+  if (value === false) return 'never';
+  if (typeof value !== 'string') return value;
+  const s = value.trim().toLowerCase();
+  if (TRUE.has(s)) return 'safe';
+  if (FALSE.has(s)) return 'never';
+  return s;
+}
+
 /** Per-option normalisation applied to every source before validation. */
 function normalise(key: ConfigKey, value: unknown): unknown {
   if (key === 'log_level' && typeof value === 'string') return LOG_LEVELS[value.trim().toLowerCase()] ?? value;
+  if (key === 'adopt_zones') return adoption(value);
   return value;
 }
 

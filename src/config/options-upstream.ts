@@ -107,8 +107,18 @@ export const UPSTREAM_OPTIONS = {
     description: 'Marker written to the PowerDNS zone `account`; only zones carrying it are ever deleted.',
   },
   adopt_zones: {
-    type: 'boolean', default: true, 'x-group': 'safety',
-    description: 'Manage existing PowerDNS zones that are in NetBox but lack our marker (and mark them).',
+    type: 'string', enum: ['safe', 'always', 'never'], default: 'safe', 'x-group': 'safety',
+    'x-allowed': 'must be one of safe, always, never (true means safe, false means never)',
+    description: 'Existing PowerDNS zones NetBox serves for us but without our marker: `safe` adopts them when that only adds rrsets (or sets the apex SOA/NS) and refuses otherwise until approved; `always` adopts and replaces their content; `never` leaves them alone.',
+  },
+  protected_rrsets: {
+    type: 'string', minLength: 1, default: '_acme-challenge.*:TXT', 'x-group': 'safety',
+    'x-allowed': 'must be comma-separated NAME-GLOB or NAME-GLOB:TYPE[+TYPE...] rules, or none',
+    description: 'Rrsets written beside NetBox that are never deleted unless NetBox holds them (default: ACME DNS-01 challenges). `*` matches any characters; `none` protects nothing.',
+  },
+  record_ownership: {
+    type: 'boolean', default: false, 'x-group': 'safety',
+    description: 'Mark every rrset we write with a PowerDNS comment (account = owner_id) and never change or delete an rrset without it; unmarked ones are kept and reported.',
   },
   max_rrset_change_ratio: {
     type: 'number', minimum: 0, maximum: 1, default: 0.3, 'x-group': 'safety',

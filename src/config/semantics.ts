@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
+import { protectRulesProblem } from '../core/protect.js';
 import { envName, isSecret, redactUrlPassword, type Config, type ConfigKey } from './schema.js';
 
 export interface SemanticsOptions {
@@ -82,6 +83,10 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
       problems.push(`${subject('nb_token')}: a v2 (nbt_) token must have the form nbt_<key>.<secret>`);
     }
   }
+
+  const protect = str('protected_rrsets');
+  const protectWhy = protect === undefined ? null : protectRulesProblem(protect);
+  if (protectWhy !== null) problems.push(`${subject('protected_rrsets')}: ${protectWhy}`);
 
   const crontab = str('sync_crontab');
   if (crontab !== undefined) {

@@ -1,14 +1,14 @@
 /**
  * NetBox zone + records → the desired rrsets of one zone, normalised to PowerDNS's presentation
- * form. Pure: bad records become warnings (skipped), and conflicts PowerDNS would answer with 422
- * become errors (the caller refuses the zone rather than sending a PATCH that cannot succeed).
+ * form. Pure: bad records become warnings (skipped); rrsets PowerDNS would answer with 422 (a CNAME
+ * beside other data) are taken out and returned as `invalid`, so the rest of the zone still syncs;
+ * only a zone that cannot exist at all (invalid name) is an error.
  */
-import type { NetboxRecord, NetboxZone } from '../netbox/types.js';
 import { isInZone, ownerNameProblem, toZoneName, zoneNameProblem } from './names.js';
 import { normaliseContent } from './normalise.js';
 import { compareRRsets, compareStrings, rrsetKey, sortedUnique } from './rrset.js';
 import { soaContent } from './soa.js';
-import type { DesiredZone, RRset, SoaFields, ZoneName } from './types.js';
+import type { DesiredZone, RRset, SoaFields, SourceRecord, SourceZone, ZoneName } from './types.js';
 
 /** Options of `buildDesiredZone`. */
 export interface DesiredZoneOptions {
@@ -16,10 +16,12 @@ export interface DesiredZoneOptions {
   defaultTtl?: number;
 }
 
-/** The desired zone plus what was skipped (warnings) and what makes the zone unusable (errors). */
+/** The desired zone plus what was skipped (warnings), left out (invalid) and what makes it unusable (errors). */
 export interface DesiredZoneResult {
   desired: DesiredZone;
   warnings: string[];
+  /** Rrsets NetBox holds that PowerDNS would refuse: not in `desired`, reported instead. */
+  invalid: Array<{ rrset: RRset; reason: string }>;
   errors: string[];
 }
 
@@ -40,7 +42,7 @@ interface Group {
  * A null record TTL means the zone's default TTL. Records of one rrset with different TTLs get the
  * lowest (PowerDNS has one TTL per rrset) and a warning.
  */
-export function buildDesiredZone(zone: NetboxZone, records: NetboxRecord[], opts: DesiredZoneOptions = {}): DesiredZoneResult {
+export function buildDesiredZone(zone: SourceZone, records: SourceRecord[], opts: DesiredZoneOptions = {}): DesiredZoneResult {
   const origin = toZoneName(zone.name);
   const warnings: string[] = [];
   const errors: string[] = [];
@@ -67,15 +69,17 @@ export function buildDesiredZone(zone: NetboxZone, records: NetboxRecord[], opts
   const rrsets: RRset[] = [...groups.values()].map((group) => toRRset(group, warnings));
   rrsets.push({ name: origin, type: 'SOA', ttl: soa.ttl, records: [soaContent(soa)] });
   rrsets.sort(compareRRsets);
-  errors.push(...cnameConflicts(rrsets, origin));
+  const invalid = cnameConflicts(rrsets, origin);
+  const left = new Set(invalid.map((i) => i.rrset));
   return {
-    desired: { name: origin, netboxId: zone.id, view: zone.view.name, soa, rrsets },
+    desired: { name: origin, netboxId: zone.id, view: zone.view.name, soa, rrsets: rrsets.filter((r) => !left.has(r)) },
     warnings,
+    invalid,
     errors,
   };
 }
 
-function soaFields(zone: NetboxZone, defaultTtl: number): SoaFields {
+function soaFields(zone: SourceZone, defaultTtl: number): SoaFields {
   return {
     mname: dotted(zone.soa_mname.name),
     rname: dotted(zone.soa_rname),
@@ -94,7 +98,7 @@ function dotted(name: string): string {
 }
 
 /** The normalised owner, type and content of a record, or the warning explaining why it is skipped. */
-function desiredRecord(record: NetboxRecord, origin: ZoneName): { name: string; type: string; content: string } | string {
+function desiredRecord(record: SourceRecord, origin: ZoneName): { name: string; type: string; content: string } | string {
   const name = dotted(record.fqdn).toLowerCase();
   const type = record.type.toUpperCase();
   const value = record.absolute_value ?? record.value;
@@ -121,20 +125,23 @@ function toRRset(group: Group, warnings: string[]): RRset {
   return { name: group.name, type: group.type, ttl, records: sortedUnique(group.records) };
 }
 
-/** RFC 1034 §3.6.2 as PowerDNS enforces it (422): a CNAME is alone at its name, single, never at the apex. */
-function cnameConflicts(rrsets: RRset[], origin: ZoneName): string[] {
+/**
+ * RFC 1034 §3.6.2 as PowerDNS enforces it (422): a CNAME is alone at its name, single, never at the
+ * apex. The offending CNAME rrset is what is left out: the other data at that name stays served.
+ */
+function cnameConflicts(rrsets: RRset[], origin: ZoneName): Array<{ rrset: RRset; reason: string }> {
   const typesByName = new Map<string, string[]>();
   for (const rrset of rrsets) typesByName.set(rrset.name, [...(typesByName.get(rrset.name) ?? []), rrset.type]);
-  const errors: string[] = [];
+  const invalid: Array<{ rrset: RRset; reason: string }> = [];
   for (const rrset of rrsets) {
     if (rrset.type !== 'CNAME') continue;
-    if (rrset.name === origin) {
-      errors.push(`${rrset.name} CNAME: a CNAME is not allowed at the zone apex`);
-      continue;
-    }
     const others = (typesByName.get(rrset.name) ?? []).filter((t) => t !== 'CNAME').sort(compareStrings);
-    if (others.length > 0) errors.push(`${rrset.name} CNAME: conflicts with ${others.join(', ')} at the same name`);
-    if (rrset.records.length > 1) errors.push(`${rrset.name} CNAME: has ${rrset.records.length} records, a CNAME may have only one`);
+    const reason = rrset.name === origin
+      ? `${rrset.name} CNAME: a CNAME is not allowed at the zone apex`
+      : others.length > 0
+        ? `${rrset.name} CNAME: conflicts with ${others.join(', ')} at the same name`
+        : rrset.records.length > 1 ? `${rrset.name} CNAME: has ${rrset.records.length} records, a CNAME may have only one` : null;
+    if (reason !== null) invalid.push({ rrset, reason });
   }
-  return errors;
+  return invalid;
 }

@@ -9,25 +9,35 @@
 import { compareRRsets, compareStrings, sameRecords } from './rrset.js';
 import { nextSerial, serialGreater } from './serial.js';
 import { soaSerial, withoutSerial, withSerial } from './soa.js';
-import type { ActualZone, DesiredZone, RRset, RRsetUpdate, ZonePlan } from './types.js';
+import type { ActualZone, DesiredZone, RRset, RRsetDiff, RRsetUpdate } from './types.js';
 
 /** Computes what must change in PowerDNS; `actual` null means the zone does not exist there yet. */
-export function diffZone(desired: DesiredZone, actual: ActualZone | null): ZonePlan {
-  const zone = desired.name;
+export function diffZone(desired: DesiredZone, actual: ActualZone | null): RRsetDiff {
   if (actual === null) {
-    return { zone, creates: desired.rrsets.map(copyRRset).sort(compareRRsets), updates: [], deletes: [], existingCount: 0 };
+    return { zone: desired.name, creates: desired.rrsets.map(copyRRset).sort(compareRRsets), updates: [], deletes: [], existingCount: 0 };
   }
-  const isApexSoa = (r: Pick<RRset, 'name' | 'type'>): boolean => r.type === 'SOA' && r.name === zone;
+  return withSoa(diffRRsets(desired, actual), actual.serial);
+}
 
-  // Both lists are sorted by compareRRsets (desired.ts, actual.ts): one merge walk pairs them without
-  // building keyed maps, which matters for a full reconcile over 100k rrsets.
+/** The rrset changes apart from the apex SOA, which is paired up for `withSoa` to decide on. */
+export interface RRsetChanges extends RRsetDiff {
+  soa: { want?: RRset; have?: RRset };
+}
+
+/**
+ * Every rrset change but the apex SOA's. Both lists are sorted by compareRRsets (desired.ts,
+ * actual.ts): one merge walk pairs them without building keyed maps, which matters for a full
+ * reconcile over 100k rrsets.
+ */
+export function diffRRsets(desired: DesiredZone, actual: ActualZone): RRsetChanges {
+  const zone = desired.name;
+  const isApexSoa = (r: Pick<RRset, 'name' | 'type'>): boolean => r.type === 'SOA' && r.name === zone;
   const want = desired.rrsets;
   const have = actual.rrsets;
   const creates: RRset[] = [];
   const updates: RRsetUpdate[] = [];
   const deletes: RRset[] = [];
-  let wantSoa: RRset | undefined;
-  let haveSoa: RRset | undefined;
+  const soa: RRsetChanges['soa'] = {};
   let existingCount = 0;
   let i = 0;
   let j = 0;
@@ -36,11 +46,11 @@ export function diffZone(desired: DesiredZone, actual: ActualZone | null): ZoneP
     const h = have[j];
     const order = w === undefined ? 1 : h === undefined ? -1 : compareRRsets(w, h);
     if (order < 0 && w) {
-      if (isApexSoa(w)) wantSoa = w;
+      if (isApexSoa(w)) soa.want = w;
       else creates.push(copyRRset(w));
       i++;
     } else if (order > 0 && h) {
-      if (isApexSoa(h)) haveSoa = h;
+      if (isApexSoa(h)) soa.have = h;
       else {
         deletes.push(copyRRset(h));
         existingCount++;
@@ -48,8 +58,8 @@ export function diffZone(desired: DesiredZone, actual: ActualZone | null): ZoneP
       j++;
     } else if (w && h) {
       if (isApexSoa(w)) {
-        wantSoa = w;
-        haveSoa = h;
+        soa.want = w;
+        soa.have = h;
       } else {
         existingCount++;
         if (differs(w, h)) updates.push({ before: copyRRset(h), after: copyRRset(w) });
@@ -58,28 +68,36 @@ export function diffZone(desired: DesiredZone, actual: ActualZone | null): ZoneP
       j++;
     }
   }
+  return { zone, creates, updates, deletes, existingCount, soa };
+}
 
-  const otherChanges = creates.length + updates.length + deletes.length > 0;
-  const soa = planSoa(wantSoa, haveSoa, otherChanges, actual.serial);
+/**
+ * Adds the apex SOA change the other changes call for (see the module comment) and returns the
+ * final diff in its deterministic order. `zoneSerial` is PowerDNS's serial of the zone.
+ */
+export function withSoa(changes: RRsetChanges, zoneSerial: number): RRsetDiff {
+  const creates = [...changes.creates];
+  const updates = [...changes.updates];
+  const otherChanges = creates.length + updates.length + changes.deletes.length > 0;
+  const soa = planSoa(changes.soa.want, changes.soa.have, otherChanges, zoneSerial);
   if (soa?.before) updates.push({ before: soa.before, after: soa.after });
   else if (soa) creates.push(soa.after);
-
   return {
-    zone,
+    zone: changes.zone,
     creates: creates.sort(compareRRsets),
     updates: updates.sort((a, b) => compareRRsets(a.after, b.after)),
-    deletes: deletes.sort(compareRRsets),
-    existingCount,
+    deletes: [...changes.deletes].sort(compareRRsets),
+    existingCount: changes.existingCount,
   };
 }
 
 /** True when the plan needs no write at all (every PATCH bumps or rewrites the serial). */
-export function isEmptyPlan(plan: ZonePlan): boolean {
+export function isEmptyPlan(plan: RRsetDiff): boolean {
   return plan.creates.length === 0 && plan.updates.length === 0 && plan.deletes.length === 0;
 }
 
 /** Counts of the plan's entries, the apex SOA included (a serial-only change counts as one update). */
-export function planSummary(plan: ZonePlan): { creates: number; updates: number; deletes: number } {
+export function planSummary(plan: RRsetDiff): { creates: number; updates: number; deletes: number } {
   return { creates: plan.creates.length, updates: plan.updates.length, deletes: plan.deletes.length };
 }
 
@@ -112,13 +130,15 @@ function planSoa(want: RRset | undefined, have: RRset | undefined, otherChanges:
 
 /**
  * Human-readable plan lines for the CLI `plan` command and logs:
- * `+ www.example.com. 300 A 192.0.2.1`, `- old.example.com. A`, `~ mail.example.com. MX 3600 → 300`,
+ * `+ www.example.com. 300 A 192.0.2.1`, `- old.example.com. 300 A 192.0.2.9`, `~ mail.example.com. MX 3600 → 300`,
  * `~ www.example.com. A - 192.0.2.1` / `~ www.example.com. A + 192.0.2.2` for changed records.
- * Deletes first, then one line per created record, then updates.
+ * One line per deleted record, then per created record, then updates.
  */
-export function describePlan(plan: ZonePlan): string[] {
+export function describePlan(plan: RRsetDiff): string[] {
   const lines: string[] = [];
-  for (const rrset of plan.deletes) lines.push(`- ${rrset.name} ${rrset.type}`);
+  for (const rrset of plan.deletes) {
+    for (const record of rrset.records) lines.push(`- ${rrset.name} ${rrset.ttl} ${rrset.type} ${record}`);
+  }
   for (const rrset of plan.creates) {
     for (const record of rrset.records) lines.push(`+ ${rrset.name} ${rrset.ttl} ${rrset.type} ${record}`);
   }

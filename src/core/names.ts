@@ -16,12 +16,18 @@ const RFC2317_LABEL = /^\d+\/\d+$/;
 const WILDCARD_LABEL = '*';
 
 /**
- * Converts a NetBox zone name (no trailing dot, any case) into the form used everywhere in the core:
- * lower case with one trailing dot. It does not validate: call `zoneNameProblem` first for untrusted input.
+ * The one canonical form of a zone (or owner) name, used as the key everywhere: lower case with one
+ * trailing dot, from any spelling (`Example.COM`, `example.com.`). It does not validate: call
+ * `zoneNameProblem` first for untrusted input.
  */
 export function toZoneName(name: string): ZoneName {
   const bare = name.trim().replace(/\.$/, '');
   return `${bare.toLowerCase()}.`;
+}
+
+/** The name as NetBox stores and filters zones: without the trailing dot. */
+export function netboxZoneName(zone: ZoneName): string {
+  return zone.endsWith('.') ? zone.slice(0, -1) : zone;
 }
 
 /** True when `name` (with or without its trailing dot) is a zone name the daemon will work with. */

@@ -20,6 +20,8 @@ export interface RRset {
   records: string[];
   /** Set on actual rrsets read from PowerDNS when any record is disabled (we never write disabled records). */
   hasDisabled?: boolean;
+  /** Set on actual rrsets that carry our ownership comment (record-ownership mode). */
+  marked?: boolean;
 }
 
 /** A change of one rrset that keeps it in existence with new content or TTL. */
@@ -28,13 +30,14 @@ export interface RRsetUpdate {
   after: RRset;
 }
 
-/** What must change in one zone to make PowerDNS match NetBox. Plain JSON, deterministic order. */
-export interface ZonePlan {
+/** The rrset changes that make PowerDNS's copy of a zone match NetBox. Plain JSON, deterministic order. */
+export interface RRsetDiff {
   zone: ZoneName;
   creates: RRset[];
   updates: RRsetUpdate[];
+  /** Whole rrsets as PowerDNS holds them (content and TTL, for the plan output). */
   deletes: RRset[];
-  /** Number of rrsets the zone holds in PowerDNS before the change (for the safety thresholds). */
+  /** Number of rrsets the zone holds in PowerDNS before the change, apex SOA not counted (for the thresholds). */
   existingCount: number;
 }
 
@@ -69,7 +72,43 @@ export interface ActualZone {
   id: string;
   kind: string;
   account: string;
+  /** SOA-EDIT-API as stored ('' = the serial is written as given). */
+  soaEditApi: string;
   serial: number;
   /** Every rrset, sorted by name then type. */
   rrsets: RRset[];
+}
+
+/**
+ * What the core reads of a NetBox zone (netbox-plugin-dns REST shape, reference netbox-api.md §1.3).
+ * Names carry no trailing dot; SOA timers may be null (the plugin's defaults apply).
+ */
+export interface SourceZone {
+  id: number;
+  name: string;
+  view: { name: string };
+  active: boolean;
+  default_ttl: number | null;
+  soa_ttl: number | null;
+  soa_mname: { name: string };
+  soa_rname: string;
+  soa_serial: number | null;
+  soa_refresh: number | null;
+  soa_retry: number | null;
+  soa_expire: number | null;
+  soa_minimum: number | null;
+}
+
+/** What the core reads of a NetBox record (reference netbox-api.md §1.4). */
+export interface SourceRecord {
+  id: number;
+  type: string;
+  /** Absolute, with a trailing dot. */
+  fqdn: string;
+  /** Stored verbatim: targets may be relative, TXT may be unquoted. */
+  value: string;
+  /** Value with name targets made absolute (plugin >= 1.2.1). */
+  absolute_value?: string;
+  ttl: number | null;
+  active: boolean;
 }

@@ -42,6 +42,8 @@ export interface MqttIntakeOptions extends MqttConnectionSettings {
   logger: Logger;
   clock: Clock;
   observer?: MqttIntakeObserver;
+  /** True for a message that is our own webhook coming back from the broker: counted as a webhook. */
+  isEcho?: (payload: Buffer) => boolean;
 }
 
 export interface MqttIntakeStatus {
@@ -146,7 +148,7 @@ export function createMqttIntake(opts: MqttIntakeOptions): MqttIntake {
           logger.debug(`MQTT message ignored (${interpretation.reason}): ${interpretation.detail}`, { topic });
           break;
         default:
-          safely('received', () => observer.received(interpretation.source));
+          safely('received', () => observer.received(opts.isEcho?.(packet.payload as Buffer) === true ? 'webhook' : interpretation.source));
           logger.debug(`MQTT ${interpretation.model} ${interpretation.event} event`, {
             topic, ...(interpretation.kind === 'zones' ? { zones: interpretation.zones.map((z) => z.zone) } : { full: interpretation.reason }),
           });

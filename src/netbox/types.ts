@@ -1,7 +1,9 @@
 /**
  * The subset of the netbox-plugin-dns REST shapes the daemon reads (see shared/reference/netbox-api.md §1).
- * Choice fields are plain strings in the plugin (`"status": "active"`, `"type": "MX"`).
+ * Choice fields are plain strings in the plugin (`"status": "active"`, `"type": "MX"`). They extend
+ * the core's input types, which name only what the reconcile reads.
  */
+import type { SourceRecord, SourceZone } from '../core/types.js';
 
 /** Brief form of a NameServer, as nested in zones. */
 export interface NetboxNameserverBrief {
@@ -23,7 +25,7 @@ export interface NetboxViewBrief {
 }
 
 /** A zone as returned by `/api/plugins/netbox-dns/zones/`. Name has no trailing dot. */
-export interface NetboxZone {
+export interface NetboxZone extends SourceZone {
   id: number;
   url?: string;
   display?: string;
@@ -61,7 +63,7 @@ export interface NetboxZoneNested {
 }
 
 /** A record as returned by `/api/plugins/netbox-dns/records/`. */
-export interface NetboxRecord {
+export interface NetboxRecord extends SourceRecord {
   id: number;
   url?: string;
   display?: string;

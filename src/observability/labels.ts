@@ -6,7 +6,13 @@
  * series before the first event (prometheus.io "avoid missing metrics").
  */
 
+import { KEEP_REASONS, type KeepReason } from '../core/plan.js';
+import { REFUSAL_CODES, type RefusalCode } from '../core/safety.js';
 import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS } from '../intake/events/types.js';
+import {
+  FAILURE_REASONS, FULL_OUTCOMES, RRSET_ACTIONS, TRIGGERS, ZONE_OUTCOMES,
+  type FailureReason, type FullOutcome, type RrsetAction, type Trigger, type ZoneOutcome,
+} from '../reconcile/types.js';
 
 /** Prefix of every metric this daemon exports. Rules and dashboards must use the same string. */
 export const METRIC_PREFIX = 'netbox_pdns_';
@@ -23,41 +29,30 @@ export type EventRejectReason = (typeof EVENT_REJECT_REASONS)[number];
 export const EVENT_IGNORE_REASONS = IGNORE_REASONS;
 export type EventIgnoreReason = (typeof EVENT_IGNORE_REASONS)[number];
 
-/** What put a zone task into the queue. */
-export const TASK_TRIGGERS = ['event', 'reconcile', 'startup', 'api', 'cli'] as const;
-export type TaskTrigger = (typeof TASK_TRIGGERS)[number];
+/** What asked for a zone task or a full reconcile (one vocabulary, reconcile/types.ts). */
+export const TASK_TRIGGERS = TRIGGERS;
+export type TaskTrigger = Trigger;
+export const RECONCILE_TRIGGERS = TRIGGERS;
+export type ReconcileTrigger = Trigger;
 
 /**
- * How a zone task ended. `refused` is a plan stopped by the safety thresholds; `failed` is an error
- * after the last retry (its reason goes to zone_task_failures_total).
+ * How a zone task ended on a target. `refused` is a plan stopped by a safety check; `failed` an
+ * error after the last retry (its reason goes to zone_task_failures_total); `skipped` a zone that
+ * is not ours to touch or absent on both sides.
  */
-export const TASK_OUTCOMES = ['changed', 'unchanged', 'created', 'deleted', 'refused', 'failed'] as const;
-export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+export const TASK_OUTCOMES = ZONE_OUTCOMES;
+export type TaskOutcome = ZoneOutcome;
 
-/** Why a zone task failed. */
-export const TASK_FAILURE_REASONS = [
-  'pdns_rejected',
-  'pdns_unavailable',
-  'netbox_unavailable',
-  'auth',
-  'lock_timeout',
-  'unsafe_plan',
-  'invalid_data',
-  'internal',
-] as const;
-export type TaskFailureReason = (typeof TASK_FAILURE_REASONS)[number];
+export const TASK_FAILURE_REASONS = FAILURE_REASONS;
+export type TaskFailureReason = FailureReason;
 
-/** What started a full reconcile. */
-export const RECONCILE_TRIGGERS = ['startup', 'cron', 'api', 'signal', 'cli', 'event', 'retry'] as const;
-export type ReconcileTrigger = (typeof RECONCILE_TRIGGERS)[number];
+export const RECONCILE_OUTCOMES = FULL_OUTCOMES;
+export type ReconcileOutcome = FullOutcome;
 
-/** How a full reconcile ended; `skipped` is a cron tick that found the previous run still going. */
-export const RECONCILE_OUTCOMES = ['success', 'failure', 'refused', 'skipped'] as const;
-export type ReconcileOutcome = (typeof RECONCILE_OUTCOMES)[number];
+export { RRSET_ACTIONS, type RrsetAction };
 
-/** The kind of RRset change written to PowerDNS. */
-export const RRSET_ACTIONS = ['create', 'update', 'delete'] as const;
-export type RrsetAction = (typeof RRSET_ACTIONS)[number];
+/** Why rrsets are kept as PowerDNS holds them, and why plans are refused (core/). */
+export { KEEP_REASONS, type KeepReason, REFUSAL_CODES, type RefusalCode };
 
 /** The HTTP services we talk to (matches `Upstream` in util/errors.ts). */
 export const UPSTREAMS = ['pdns', 'netbox'] as const;

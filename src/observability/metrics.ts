@@ -23,8 +23,12 @@ import {
   TASK_OUTCOMES,
   TASK_TRIGGERS,
   UPSTREAMS,
+  KEEP_REASONS,
+  REFUSAL_CODES,
   isOneOf,
   type EventIgnoreReason,
+  type KeepReason,
+  type RefusalCode,
   type EventRejectReason,
   type EventSource,
   type LogLevelLabel,
@@ -36,41 +40,24 @@ import {
   type TaskTrigger,
 } from './labels.js';
 import { createUpstreamObserver } from './upstream.js';
+import type {
+  CounterHandle, GaugeHandle, HistogramHandle, LabelledCounterHandle, LabelledHistogramHandle, TimestampHandle,
+} from './handles.js';
 
-/** A counter without labels. */
-export interface CounterHandle {
-  inc(value?: number): void;
-}
-/** A counter whose label values are checked at compile time. */
-export interface LabelledCounterHandle<L extends object> {
-  inc(labels: L, value?: number): void;
-}
-/** A gauge holding a current value. */
-export interface GaugeHandle {
-  set(value: number): void;
-  inc(value?: number): void;
-  dec(value?: number): void;
-}
-/** A gauge holding a Unix time in seconds; export the time, let queries compute `time() - x`. */
-export interface TimestampHandle {
-  set(unixSeconds: number): void;
-  setToCurrentTime(): void;
-}
-/** A histogram of seconds; `startTimer()` returns a function that observes and returns the elapsed time. */
-export interface HistogramHandle {
-  observe(seconds: number): void;
-  startTimer(): () => number;
-}
-/** A histogram of seconds with typed labels; labels may be given at start or at end of the timer. */
-export interface LabelledHistogramHandle<L extends object> {
-  observe(labels: L, seconds: number): void;
-  startTimer(labels?: Partial<L>): (labels?: Partial<L>) => number;
-}
-
-/** Scrape-time readers for the queue gauges; bound once the queue exists. */
-export interface QueueGauges {
+/** Scrape-time readers of state other components own (queue, /status store, engine). Each reads 0 until bound. */
+export interface ScrapeReaders {
   pending: () => number;
   running: () => number;
+  /** Zones we keep in step, as /status counts them. */
+  zonesManaged: () => number;
+  /** Zones whose last plan was refused by a safety check. */
+  zonesRefused: () => number;
+  /** Zones whose last task failed. */
+  zonesFailing: () => number;
+  /** Rrsets PowerDNS refused that are held back. */
+  rrsetsRejected: () => number;
+  /** Rrsets deliberately kept as PowerDNS holds them, by reason. */
+  rrsetsKept: () => Partial<Record<KeepReason, number>>;
 }
 
 export interface BuildInfo {
@@ -102,12 +89,16 @@ export interface Metrics {
   mqttConnected: GaugeHandle;
   mqttReconnects: CounterHandle;
   mqttLastConnect: TimestampHandle;
-  zonesManaged: GaugeHandle;
+  /** Time a zone task waited in the queue before a worker took it (client-go queue_duration_seconds). */
+  zoneQueueWait: HistogramHandle;
+  /** Zone runs put back on a per-zone backoff after a transient failure (client-go retries_total). */
+  zoneTaskRequeues: CounterHandle;
+  refusals: LabelledCounterHandle<{ code: RefusalCode }>;
   logMessages: LabelledCounterHandle<{ level: LogLevelLabel }>;
   /** Feeds log_messages_total; fits `LoggerOptions.onLog`. Unknown levels are ignored. */
   onLog(level: string): void;
-  /** Makes zone_tasks_pending/running read these at scrape time. Until called they read 0. */
-  bindQueue(gauges: QueueGauges): void;
+  /** Makes the scrape-time gauges read these. Unbound readers read 0. */
+  bindGauges(readers: Partial<ScrapeReaders>): void;
   /** The observer to hand to the PowerDNS and NetBox clients. */
   upstreamObserver(): UpstreamObserver;
   /** The exposition text of the whole registry (default process/nodejs metrics included). */
@@ -160,29 +151,38 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
     'Zone task requests folded into a task already waiting for the same zone, by trigger.',
     ['trigger'],
   );
-  let queue: QueueGauges = { pending: () => 0, running: () => 0 };
-  const readSafely = (read: () => number): number => {
-    try {
-      const value = read();
-      return Number.isFinite(value) ? value : 0;
-    } catch {
-      return 0; // A scrape must never fail because of the queue.
-    }
+  let readers: Partial<ScrapeReaders> = {};
+  /** A gauge set from a reader at scrape time; a failing reader reads 0 (a scrape must never fail). */
+  const scraped = (suffix: string, help: string, reader: keyof Omit<ScrapeReaders, 'rrsetsKept'>): void => {
+    new Gauge({
+      name: name(suffix), help, registers,
+      collect() {
+        try {
+          const value = readers[reader]?.() ?? 0;
+          this.set(Number.isFinite(value) ? value : 0);
+        } catch {
+          this.set(0);
+        }
+      },
+    });
   };
-  new Gauge({
-    name: name('zone_tasks_pending'),
-    help: 'Zone tasks waiting in the queue.',
-    registers,
+  scraped('zone_tasks_pending', 'Zone tasks waiting in the queue.', 'pending');
+  scraped('zone_tasks_running', 'Zone tasks of the queue being worked on.', 'running');
+  scraped('zones_managed', 'Zones this daemon keeps in step (as /status counts them).', 'zonesManaged');
+  scraped('zones_refused', 'Zones whose last plan was refused by a safety check and waits for approval or a NetBox fix.', 'zonesRefused');
+  scraped('zones_failing', 'Zones whose last task failed.', 'zonesFailing');
+  scraped('rrsets_rejected', 'Rrsets PowerDNS refused (422) that are held back until their NetBox content changes.', 'rrsetsRejected');
+  new Gauge<'reason'>({
+    name: name('rrsets_kept'), help: 'Rrsets kept as PowerDNS holds them although NetBox differs, by reason (last plan of each zone).',
+    labelNames: ['reason'], registers,
     collect() {
-      this.set(readSafely(queue.pending));
-    },
-  });
-  new Gauge({
-    name: name('zone_tasks_running'),
-    help: 'Zone tasks being worked on.',
-    registers,
-    collect() {
-      this.set(readSafely(queue.running));
+      let kept: Partial<Record<KeepReason, number>> = {};
+      try {
+        kept = readers.rrsetsKept?.() ?? {};
+      } catch {
+        kept = {};
+      }
+      for (const reason of KEEP_REASONS) this.set({ reason }, kept[reason] ?? 0);
     },
   });
   const zoneTasksProcessed = counter('zone_tasks_processed_total', 'Zone tasks finished, by outcome.', ['outcome']);
@@ -190,7 +190,10 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
   const zoneTaskDuration = histogram('zone_task_duration_seconds', 'Time to run one zone task, by outcome.', TASK_BUCKETS, ['outcome']);
   const zoneLockWait = histogram('zone_lock_wait_seconds', 'Time spent waiting for a zone lock.', LOCK_WAIT_BUCKETS);
   const zoneLockHold = histogram('zone_lock_hold_seconds', 'Time a zone lock was held.', TASK_BUCKETS);
-  const zoneLockContention = counter('zone_lock_contention_total', 'Zone lock acquisitions that had to wait for another holder.');
+  const zoneLockContention = counter('zone_lock_contention_total', 'Zone lock waits that lasted longer than the warning threshold.');
+  const zoneQueueWait = histogram('zone_queue_wait_seconds', 'Time a zone task waited in the queue before a worker took it.', LOCK_WAIT_BUCKETS);
+  const zoneTaskRequeues = counter('zone_task_requeues_total', 'Zone runs put back on a per-zone backoff after a transient failure.');
+  const refusals = counter('plan_refusals_total', 'Zone plans refused by a safety check, by check.', ['code']);
   const eventApplyLatency = histogram(
     'event_apply_latency_seconds',
     'Time from receiving an event to PowerDNS accepting the resulting change.',
@@ -228,7 +231,6 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
   const mqttConnected = gauge('mqtt_connected', '1 while connected to the MQTT broker, else 0.');
   const mqttReconnects = counter('mqtt_reconnects_total', 'Reconnection attempts to the MQTT broker.');
   const mqttLastConnect = gauge('mqtt_last_connect_timestamp_seconds', 'Unix time of the last successful MQTT connect; 0 before the first.');
-  const zonesManaged = gauge('zones_managed', 'Zones this daemon keeps in step.');
   const logMessages = counter('log_messages_total', 'Log lines emitted, by level.', ['level']);
 
   // Known label values start at 0 (the upstream request families are left out: their endpoint and
@@ -250,6 +252,7 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
     for (const trigger of RECONCILE_TRIGGERS) reconcileRuns.inc({ trigger, outcome }, 0);
   }
   for (const action of RRSET_ACTIONS) rrsetChanges.inc({ action }, 0);
+  for (const code of REFUSAL_CODES) refusals.inc({ code }, 0);
   for (const upstream of UPSTREAMS) for (const reason of RETRY_REASONS) upstreamRetries.inc({ upstream, reason }, 0);
   for (const level of LOG_LEVELS) logMessages.inc({ level }, 0);
 
@@ -278,13 +281,15 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
     mqttConnected,
     mqttReconnects,
     mqttLastConnect,
-    zonesManaged,
+    zoneQueueWait,
+    zoneTaskRequeues,
+    refusals,
     logMessages,
     onLog(level) {
       if (isOneOf(LOG_LEVELS, level)) logMessages.inc({ level });
     },
-    bindQueue(gauges) {
-      queue = gauges;
+    bindGauges(bound) {
+      readers = { ...readers, ...bound };
     },
     upstreamObserver: () => observer,
     metricsText: () => registry.metrics(),

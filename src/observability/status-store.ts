@@ -7,69 +7,18 @@
  * Memory is bounded: one last result per zone (the plan is not kept), a fixed window of full
  * reconcile outcomes, two upstream entries and error strings cut to a fixed length.
  */
+import { toZoneName } from '../core/names.js';
+import type { KeepReason } from '../core/plan.js';
+import type { RejectedRRset, ZoneResult } from '../reconcile/types.js';
 import type { Clock } from '../util/clock.js';
-import type { ZoneResult } from '../reconcile/types.js';
+import type {
+  FailingZone, FullReconcileOutcome, HealthStatus, KeptEntry, StatusCounts, StatusDocument, StatusExtra, UpstreamName, UpstreamState,
+  ZoneStatus,
+} from './status-types.js';
 
-export type HealthStatus = 'Healthy' | 'Warning' | 'Degraded';
-export type FullReconcileOutcome = 'success' | 'failure' | 'refused';
-export type UpstreamName = 'pdns' | 'netbox';
-
-export interface UpstreamState {
-  /** False when the last call failed (the service itself, not a 404/422 about one object). */
-  ok: boolean;
-  last_error: string | null;
-  last_error_at: string | null;
-}
-
-export interface FailingZone {
-  zone: string;
-  outcome: 'failed' | 'refused';
-  at: string;
-  changes: ZoneResult['changes'];
-  error: string | null;
-}
-
-export interface ZoneStatus {
-  zone: string;
-  outcome: ZoneResult['outcome'];
-  at: string;
-  changes: ZoneResult['changes'];
-  error: string | null;
-  failure_reason: string | null;
-  warnings: string[];
-  dry_run: boolean;
-  duration_ms: number;
-}
-
-/** What the daemon adds at read time (state owned by other components). */
-export interface StatusExtra {
-  scheduler: { running: boolean; next_run: string | null };
-  mqtt: object | { enabled: false };
-  queue: { pending: number; running: number };
-  lock_contention_events: number;
-}
-
-export interface StatusDocument {
-  status: HealthStatus;
-  uptime_seconds: number;
-  initial_sync: { started: boolean; completed: boolean; error: string | null; start_time: string | null };
-  scheduler: StatusExtra['scheduler'];
-  mqtt: StatusExtra['mqtt'];
-  queue: StatusExtra['queue'];
-  reliability: {
-    /** Last *successful* full reconcile (like external-dns last_sync). */
-    last_sync: string | null;
-    /** Last full reconcile of any outcome. */
-    last_reconcile: { outcome: FullReconcileOutcome; at: string; duration_ms: number; error: string | null } | null;
-    /** Share of successful runs among the last RECENT_RECONCILES full reconciles; null before the first. */
-    sync_success_rate: number | null;
-    /** Retries scheduled per upstream request, since start. */
-    average_retry_rate: number;
-    lock_contention_events: number;
-  };
-  upstreams: Record<UpstreamName, UpstreamState>;
-  zones: { managed: number; failing_count: number; failing: FailingZone[] };
-}
+export type {
+  FailingZone, FullReconcileOutcome, HealthStatus, StatusCounts, StatusDocument, StatusExtra, UpstreamName, UpstreamState, ZoneStatus,
+} from './status-types.js';
 
 export interface StatusStoreOptions {
   clock: Clock;
@@ -88,12 +37,14 @@ export interface StatusStore {
   initialSyncStarted(): void;
   initialSyncFinished(error?: string): void;
   recordZoneResult(result: ZoneResult): void;
+  /** Counts for the scrape-time gauges, the same as the document's. */
+  counts(): StatusCounts;
   recordFullReconcile(run: { outcome: FullReconcileOutcome; error?: string; durationMs: number }): void;
   recordUpstream(upstream: UpstreamName, ok: boolean, error?: string): void;
   recordRetry(): void;
   snapshot(extra: StatusExtra): StatusDocument;
-  /** Last result for one zone (`example.org` or `example.org.`, any case), or null. */
-  zoneStatus(zone: string): ZoneStatus | null;
+  /** Last result for one zone (`example.org` or `example.org.`, any case): one entry per target, or null. */
+  zoneStatus(zone: string): ZoneStatus | { zone: string; targets: ZoneStatus[] } | null;
 }
 
 /** How many full reconciles sync_success_rate looks back over. */
@@ -104,22 +55,24 @@ const MAX_ERROR_CHARS = 500;
 const MAX_FAILING_LISTED = 100;
 const NOT_MANAGED = new Set<ZoneResult['outcome']>(['deleted', 'skipped']);
 
+/** Kept entries listed per zone; the count covers them all. */
+const MAX_KEPT_LISTED = 20;
+
 interface StoredZone {
   zone: string;
+  target: string;
   outcome: ZoneResult['outcome'];
   finishedAt: number;
   changes: ZoneResult['changes'];
   error: string | null;
   failureReason: string | null;
+  refusal: string | null;
+  rejected: RejectedRRset[];
+  kept: KeptEntry[];
+  keptCounts: Partial<Record<KeepReason, number>>;
   warnings: string[];
   dryRun: boolean;
   durationMs: number;
-}
-
-/** Lower-case absolute form, so `Example.org` and `example.org.` find the same entry. */
-export function canonicalZone(zone: string): string {
-  const lower = zone.trim().toLowerCase();
-  return lower.endsWith('.') ? lower : `${lower}.`;
 }
 
 function cut(text: string | undefined): string | null {
@@ -148,26 +101,81 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     netbox: { ok: true, last_error: null, last_error_at: null },
   };
 
-  function health(): HealthStatus {
-    const upstreamDown = !upstreams.pdns.ok || !upstreams.netbox.ok;
-    const initialFailed = initial.error !== null && !succeededSinceInitialError;
-    if (upstreamDown || initialFailed || lastReconcile?.outcome === 'failure') return 'Degraded';
+  /** A zone's entry needs a look: failing, refused, or holding rrsets PowerDNS refused (recently). */
+  const attention = (z: StoredZone): FailingZone['outcome'] | null => {
+    if (z.finishedAt < clock.now() - failureWindowMs) return null;
+    if (z.outcome === 'failed' || z.outcome === 'refused') return z.outcome;
+    return z.rejected.length > 0 ? 'rejected' : null;
+  };
+
+  function tally(): { failing: number; refused: number; rejectedRrsets: number } {
+    let failing = 0;
+    let refused = 0;
+    let rejectedRrsets = 0;
+    for (const z of zones.values()) {
+      const a = attention(z);
+      if (a === 'failed') failing += 1;
+      else if (a === 'refused') refused += 1;
+      if (a !== null) rejectedRrsets += z.rejected.length;
+    }
+    return { failing, refused, rejectedRrsets };
+  }
+
+  /** The status and why, in the order an operator should look. */
+  function health(): { status: HealthStatus; problems: string[] } {
+    const problems: string[] = [];
+    for (const [name, u] of Object.entries(upstreams)) if (!u.ok) problems.push(`${name === 'pdns' ? 'PowerDNS' : 'NetBox'} is failing: ${u.last_error ?? ''}`);
+    if (initial.error !== null && !succeededSinceInitialError) problems.push(`the initial sync failed: ${initial.error}`);
+    if (lastReconcile?.outcome === 'failure') problems.push(`the last full reconcile failed: ${lastReconcile.error ?? ''}`);
+    const { failing, refused, rejectedRrsets } = tally();
+    if (failing > 0) problems.push(`${failing} zone(s) failing (see zones.failing)`);
+    const degraded = problems.length > 0;
+    if (lastReconcile?.outcome === 'refused' && refused === 0) problems.push(`the last full reconcile refused zone deletions: ${lastReconcile.error ?? ''}`);
+    if (refused > 0) problems.push(`${refused} zone(s) refused by a safety check: approve with sync --zone Z --force, or fix NetBox`);
+    if (rejectedRrsets > 0) problems.push(`${rejectedRrsets} rrset(s) refused by PowerDNS, held back until NetBox changes them`);
     // Without sync-on-startup there is no initial sync; any successful full reconcile does its job.
     const inStep = initial.completed || lastSuccessAt !== null;
-    if (!inStep && clock.monotonic() - startedAt >= opts.initialSyncWarningMs) return 'Warning';
-    return 'Healthy';
+    if (!inStep && clock.monotonic() - startedAt >= opts.initialSyncWarningMs) problems.push('no full reconcile has completed yet');
+    return { status: degraded ? 'Degraded' : problems.length > 0 ? 'Warning' : 'Healthy', problems };
   }
 
   function failingZones(): FailingZone[] {
-    const cutoff = clock.now() - failureWindowMs;
     const failing: FailingZone[] = [];
     for (const z of zones.values()) {
-      if ((z.outcome === 'failed' || z.outcome === 'refused') && z.finishedAt >= cutoff) {
-        failing.push({ zone: z.zone, outcome: z.outcome, at: iso(z.finishedAt), changes: { ...z.changes }, error: z.error });
-      }
+      const outcome = attention(z);
+      if (outcome === null) continue;
+      const error = outcome === 'rejected' ? `PowerDNS refused ${z.rejected.map((r) => `${r.name} ${r.type}`).join(', ')}` : z.error;
+      failing.push({ zone: z.zone, target: z.target, outcome, at: iso(z.finishedAt), changes: { ...z.changes }, error: cut(error ?? undefined) });
     }
     return failing.sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
   }
+
+  function counts(): StatusCounts {
+    const { failing, refused } = tally();
+    const kept: Partial<Record<KeepReason, number>> = {};
+    let managed = 0;
+    for (const z of zones.values()) {
+      if (!NOT_MANAGED.has(z.outcome)) managed += 1;
+      for (const [reason, n] of Object.entries(z.keptCounts) as Array<[KeepReason, number]>) kept[reason] = (kept[reason] ?? 0) + n;
+    }
+    return { managed, refused, failing, kept };
+  }
+
+  const entry = (z: StoredZone): ZoneStatus => ({
+    zone: z.zone,
+    target: z.target,
+    outcome: z.outcome,
+    at: iso(z.finishedAt),
+    changes: { ...z.changes },
+    error: z.error,
+    failure_reason: z.failureReason,
+    refusal: z.refusal,
+    rejected: z.rejected.map((r) => ({ ...r })),
+    kept: z.kept.map((k) => ({ ...k })),
+    warnings: [...z.warnings],
+    dry_run: z.dryRun,
+    duration_ms: Math.round(z.durationMs),
+  });
 
   return {
     initialSyncStarted() {
@@ -182,16 +190,25 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     },
 
     recordZoneResult(result) {
-      const key = canonicalZone(result.zone);
+      const zone = toZoneName(result.zone);
+      const key = `${zone}\u0000${result.target}`;
+      const kept = result.plan?.kept ?? [];
+      const keptCounts: Partial<Record<KeepReason, number>> = {};
+      for (const k of kept) keptCounts[k.reason] = (keptCounts[k.reason] ?? 0) + 1;
       // Delete first so Map order is "least recently updated first" for eviction.
       zones.delete(key);
       zones.set(key, {
-        zone: key,
+        zone,
+        target: result.target,
         outcome: result.outcome,
         finishedAt: result.finishedAt,
         changes: { creates: result.changes.creates, updates: result.changes.updates, deletes: result.changes.deletes },
         error: cut(result.error),
         failureReason: result.failureReason ?? null,
+        refusal: result.refusal?.code ?? null,
+        rejected: result.rejected.slice(0, MAX_KEPT_LISTED).map((r) => ({ name: r.name, type: r.type, error: cut(r.error) ?? '' })),
+        kept: kept.slice(0, MAX_KEPT_LISTED).map((k) => ({ name: k.name, type: k.type, reason: k.reason, detail: cut(k.detail) ?? '' })),
+        keptCounts,
         warnings: result.warnings.slice(0, 20).map((w) => cut(w) ?? ''),
         dryRun: result.dryRun,
         durationMs: result.durationMs,
@@ -202,6 +219,8 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
         zones.delete(oldest.value);
       }
     },
+
+    counts,
 
     recordFullReconcile(run) {
       const at = clock.now();
@@ -230,11 +249,13 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
 
     snapshot(extra) {
       const failing = failingZones();
-      let managed = 0;
-      for (const z of zones.values()) if (!NOT_MANAGED.has(z.outcome)) managed += 1;
+      const { managed } = counts();
+      const { refused, rejectedRrsets } = tally();
       const successes = recentOutcomes.filter((o) => o === 'success').length;
+      const { status, problems } = health();
       return {
-        status: health(),
+        status,
+        problems,
         uptime_seconds: Math.round((clock.monotonic() - startedAt) / 10) / 100,
         initial_sync: {
           started: initial.started,
@@ -253,24 +274,18 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
           lock_contention_events: extra.lock_contention_events,
         },
         upstreams: { pdns: { ...upstreams.pdns }, netbox: { ...upstreams.netbox } },
-        zones: { managed, failing_count: failing.length, failing: failing.slice(0, MAX_FAILING_LISTED) },
+        zones: {
+          managed, failing_count: failing.length, refused_count: refused, rejected_rrsets: rejectedRrsets,
+          failing: failing.slice(0, MAX_FAILING_LISTED),
+        },
       };
     },
 
     zoneStatus(zone) {
-      const z = zones.get(canonicalZone(zone));
-      if (z === undefined) return null;
-      return {
-        zone: z.zone,
-        outcome: z.outcome,
-        at: iso(z.finishedAt),
-        changes: { ...z.changes },
-        error: z.error,
-        failure_reason: z.failureReason,
-        warnings: [...z.warnings],
-        dry_run: z.dryRun,
-        duration_ms: Math.round(z.durationMs),
-      };
+      const name = toZoneName(zone);
+      const entries = [...zones.values()].filter((z) => z.zone === name).map(entry);
+      if (entries.length === 0) return null;
+      return entries.length === 1 ? entries[0] as ZoneStatus : { zone: name, targets: entries };
     },
   };
 }

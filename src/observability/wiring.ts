@@ -3,17 +3,16 @@
  * events) into the Prometheus metrics and the /status store. Keeps both from knowing each other.
  */
 import type { Metrics } from './metrics.js';
-import { EVENT_IGNORE_REASONS, EVENT_REJECT_REASONS, EVENT_SOURCES, isOneOf, type TaskOutcome } from './labels.js';
+import { EVENT_IGNORE_REASONS, EVENT_REJECT_REASONS, EVENT_SOURCES, isOneOf } from './labels.js';
 import type { Interpretation } from '../intake/events/index.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
 import type { EngineObserver, ZoneResult } from '../reconcile/types.js';
-import type { RunnerObserver, TaskMeta } from '../reconcile/runner.js';
+import type { TaskMeta } from '../reconcile/runner.js';
+import type { WorkQueueObserver } from '../reconcile/queue.js';
+import type { ZoneLockObserver } from '../reconcile/zone-lock.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { Clock } from '../util/clock.js';
 import type { createStatusStore } from './status-store.js';
-
-/** What started a full reconcile (the `trigger` label of reconcile_runs_total). */
-export type ReconcileTrigger = 'startup' | 'cron' | 'api' | 'signal' | 'cli' | 'event' | 'retry';
 
 type StatusStore = ReturnType<typeof createStatusStore>;
 
@@ -42,24 +41,28 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
     rrsetChanges(action, count) {
       if (count > 0) metrics.rrsetChanges.inc({ action }, count);
     },
-  };
-
-  const runner: RunnerObserver = {
-    queued: (trigger) => metrics.zoneTasksQueued.inc({ trigger }),
-    coalesced: (trigger) => metrics.zoneTasksCoalesced.inc({ trigger }),
-    finished(result: ZoneResult, meta: TaskMeta) {
-      const outcome: TaskOutcome = result.outcome === 'skipped' ? 'unchanged' : result.outcome;
-      metrics.zoneTasksProcessed.inc({ outcome });
-      metrics.zoneTaskDuration.observe({ outcome }, result.durationMs / 1000);
+    zoneResult(result: ZoneResult, firstEventAt?: number) {
+      metrics.zoneTasksProcessed.inc({ outcome: result.outcome });
+      metrics.zoneTaskDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
       if (result.failureReason) metrics.zoneTaskFailures.inc({ reason: result.failureReason });
-      if (meta.firstEventAt !== undefined && APPLIED.has(result.outcome) && !result.dryRun) {
-        metrics.eventApplyLatency.observe((clock.monotonic() - meta.firstEventAt) / 1000);
+      if (result.refusal) metrics.refusals.inc({ code: result.refusal.code });
+      if (firstEventAt !== undefined && APPLIED.has(result.outcome) && !result.dryRun) {
+        metrics.eventApplyLatency.observe((clock.monotonic() - firstEventAt) / 1000);
       }
       status.recordZoneResult(result);
     },
   };
 
-  const lock = {
+  /** client-go's workqueue metrics: adds, coalesced adds, time waited, requeues. */
+  const queue: WorkQueueObserver<TaskMeta> = {
+    queued: (_key, meta) => metrics.zoneTasksQueued.inc({ trigger: meta.options.trigger }),
+    coalesced: (_key, meta) => metrics.zoneTasksCoalesced.inc({ trigger: meta.options.trigger }),
+    started: (_key, _meta, waitedSeconds) => metrics.zoneQueueWait.observe(waitedSeconds),
+    finished: () => undefined,
+    requeued: () => metrics.zoneTaskRequeues.inc(),
+  };
+
+  const lock: ZoneLockObserver = {
     waited: (seconds: number) => metrics.zoneLockWait.observe(seconds),
     held: (seconds: number) => metrics.zoneLockHold.observe(seconds),
     contention: () => metrics.zoneLockContention.inc(),
@@ -87,27 +90,27 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
     ignored,
   };
 
+  // A valid event is counted once, where it is interpreted: a webhook when its echo comes back from
+  // the broker (the intake recognises it) or when the daemon applies it itself.
   const webhook = {
-    accepted: () => received('webhook'),
+    accepted: () => undefined,
     rejected: (reason: string) => rejected(reason === 'unauthorized' ? 'bad_signature' : reason),
   };
 
   return {
-    upstream, engine, runner, lock, mqtt, webhook, received,
+    upstream, engine, queue, lock, mqtt, webhook, received,
     /** Counts an interpretation made outside the MQTT intake (webhook without a broker). */
     interpretation(i: Interpretation) {
       if (i.kind === 'rejected') rejected(i.reason);
-      if (i.kind === 'ignored') ignored(i.reason);
+      else if (i.kind === 'ignored') ignored(i.reason);
+      else received('webhook');
     },
-    fullReconcile(trigger: ReconcileTrigger, result: FullReconcileResult) {
-      metrics.reconcileRuns.inc({ trigger, outcome: result.outcome });
+    fullReconcile(result: FullReconcileResult) {
+      metrics.reconcileRuns.inc({ trigger: result.trigger, outcome: result.outcome });
       metrics.reconcileDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
       metrics.reconcileLastRun.set(nowSeconds());
       if (result.outcome === 'success') metrics.reconcileLastSuccess.set(nowSeconds());
       metrics.reconcileDriftRrsets.set(result.driftRrsets);
-      if (result.outcome !== 'failure' || result.zones.length > 0) {
-        metrics.zonesManaged.set(result.zones.filter((z) => z.outcome === 'created' || z.outcome === 'changed' || z.outcome === 'unchanged').length);
-      }
       // A refusal (e.g. NetBox listed no zones) is the operator's error to read in /status, like a failure.
       const error = result.error ?? result.refusal;
       status.recordFullReconcile({ outcome: result.outcome, ...(error ? { error } : {}), durationMs: result.durationMs });

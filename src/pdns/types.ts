@@ -9,13 +9,20 @@ export interface PdnsRecord {
   disabled: boolean;
 }
 
+/** An rrset comment; PowerDNS requires `account` (powerdns-api.md §3 "Comments"). */
+export interface PdnsComment {
+  content: string;
+  account: string;
+  modified_at?: number;
+}
+
 /** An rrset as PowerDNS returns it from `GET /zones/{id}`. */
 export interface PdnsRRset {
   name: string;
   type: string;
   ttl: number;
   records: PdnsRecord[];
-  comments?: unknown[];
+  comments?: PdnsComment[];
 }
 
 /** One entry of a PATCH body. DELETE needs only name and type. */
@@ -25,6 +32,8 @@ export interface PdnsRRsetChange {
   changetype: 'REPLACE' | 'DELETE';
   ttl?: number;
   records?: PdnsRecord[];
+  /** Absent: PowerDNS keeps the rrset's comments; present: replaces them. */
+  comments?: PdnsComment[];
 }
 
 /** An entry of `GET /zones` (no rrsets). */

@@ -1,70 +1,120 @@
 /**
- * The reconcile engine: the zone runner (queue + lock + zone task) and the full reconcile on top of
- * it, shared by the daemon and the CLI so both take exactly the same path.
+ * The reconcile engine: the event runner (queue + lock + zone task) and the full reconcile, which
+ * meet at the per-zone lock; shared by the daemon and the CLI so both take exactly the same path.
  */
 import type { ZoneName } from '../core/types.js';
 import type { NetboxSource } from '../netbox/source.js';
-import type { PdnsApi } from '../pdns/types.js';
+import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult } from './full.js';
-import { createZoneRunner, type RunnerObserver, type Trigger, type ZoneLockLike, type ZoneRunner } from './runner.js';
-import type { EngineObserver, EngineSettings, ZoneResult, ZoneTaskOptions } from './types.js';
+import { createReadLedger, type ReadLedger } from './ledger.js';
+import { createTargetMemory } from './memory.js';
+import type { WorkQueueObserver } from './queue.js';
+import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
+import type { EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { ZoneLock } from './zone-lock.js';
+import { runZoneTask, type TargetState, type ZoneTaskDeps } from './zone-task.js';
 
 export interface EngineOptions {
   netbox: NetboxSource;
-  pdns: PdnsApi;
-  lock: ZoneLockLike;
+  targets: readonly Target[];
+  lock: ZoneLock;
   logger: Logger;
   clock: Clock;
   settings: EngineSettings;
+  /** Zone tasks run at once: by the event queue, and by a full reconcile (each its own pool). */
   workers: number;
-  requeueBaseDelayMs: number;
-  requeueMaxDelayMs: number;
+  /** Per-zone delay after transient failures. */
+  requeueBackoff: BackoffPolicy;
+  /**
+   * Zones a full reconcile failed on transiently are retried on their own with that backoff (the
+   * daemon); a one-shot CLI run leaves them (it must exit).
+   */
+  retryFailedZones: boolean;
   observer?: EngineObserver;
-  runnerObserver?: RunnerObserver;
+  queueObserver?: WorkQueueObserver<TaskMeta>;
+  /** Told once per full reconcile run (not per request coalesced into it). */
+  onFullReconcile?: (result: FullReconcileResult) => void;
 }
 
 export interface Engine {
   runner: ZoneRunner;
-  /** Reconciles one zone through the queue and lock; resolves with its result. */
-  reconcileZone(zone: ZoneName, trigger: Trigger, options?: ZoneTaskOptions): Promise<ZoneResult>;
+  /** Runs one zone task under the zone's lock, outside the queue (approvals, the CLI); resolves with its results. */
+  reconcileZone(zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]>;
   /**
    * Runs a full reconcile. Never two at once: a request while one runs is served by one more run
    * after it (requests arriving meanwhile share that run).
    */
   fullReconcile(trigger: Trigger, options?: FullReconcileOptions): Promise<FullReconcileResult>;
   isFullReconcileRunning(): boolean;
+  /**
+   * Shutdown: starts no new zone work (queued events and the rest of a running full reconcile are
+   * dropped, reported as not run) and waits up to `deadlineMs` for the zone tasks already running.
+   */
+  drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: string[] }>;
+  /** Rrsets PowerDNS refused that are held back, over all targets (a gauge). */
+  rejectedRrsets(): number;
+  readonly ledger: ReadLedger;
 }
 
 export function createEngine(opts: EngineOptions): Engine {
-  const lastRead = new Map<ZoneName, number>();
+  const ledger = createReadLedger();
+  const targets: TargetState[] = opts.targets.map((target) => ({ target, memory: createTargetMemory() }));
+  const task: ZoneTaskDeps = {
+    netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
+    ...(opts.observer ? { observer: opts.observer } : {}),
+  };
   const runner = createZoneRunner({
-    workers: opts.workers,
-    clock: opts.clock,
-    logger: opts.logger,
-    lock: opts.lock,
-    requeueBaseDelayMs: opts.requeueBaseDelayMs,
-    requeueMaxDelayMs: opts.requeueMaxDelayMs,
-    task: { netbox: opts.netbox, pdns: opts.pdns, logger: opts.logger, clock: opts.clock, settings: opts.settings, observer: opts.observer, lastRead },
-    observer: opts.runnerObserver,
+    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,
+    ...(opts.queueObserver ? { queueObserver: opts.queueObserver } : {}),
   });
+
+  const runLocked = async (zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]> => {
+    const results = await opts.lock.run(zone, () => runZoneTask(zone, task, options), { trigger: options.trigger });
+    for (const r of results) opts.observer?.zoneResult(r);
+    return results;
+  };
+
+  async function runZone(zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]> {
+    const results = await runLocked(zone, options).catch((err: unknown): ZoneResult[] => {
+      // Only a lock timeout gets here (the zone task itself never throws).
+      const message = err instanceof Error ? err.message : String(err);
+      return targets.filter((t) => options.targets === undefined || options.targets.includes(t.target.name)).map((t) => ({
+        zone, target: t.target.name, trigger: options.trigger, outcome: 'failed', changes: { creates: 0, updates: 0, deletes: 0 }, rejected: [],
+        dryRun: options.dryRun ?? opts.settings.dryRun, error: message, errorClass: 'terminal', failureReason: 'lock_timeout', warnings: [],
+        durationMs: 0, finishedAt: opts.clock.now(),
+      }));
+    });
+    const transient = results.filter((r) => r.outcome === 'failed' && r.errorClass === 'transient').map((r) => r.target);
+    if (opts.retryFailedZones && transient.length > 0 && !(options.dryRun ?? opts.settings.dryRun)) runner.retryLater(zone, transient);
+    return results;
+  }
 
   let running: Promise<FullReconcileResult> | null = null;
   let next: Promise<FullReconcileResult> | null = null;
+  let stopping = false;
 
   function start(trigger: Trigger, options: FullReconcileOptions): Promise<FullReconcileResult> {
     const run = runFullReconcile({
-      netbox: opts.netbox, pdns: opts.pdns, logger: opts.logger, clock: opts.clock, settings: opts.settings,
-      dispatch: (zone, taskOptions) => runner.submit(zone, trigger, taskOptions),
-    }, options);
+      netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
+      runZone, concurrency: opts.workers, isStopping: () => stopping,
+    }, trigger, options).then((result) => {
+      try {
+        opts.onFullReconcile?.(result);
+      } catch (err) {
+        opts.logger.warn(`full reconcile observer failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      return result;
+    });
     running = run.finally(() => { running = null; });
     return running;
   }
 
   return {
     runner,
-    reconcileZone: (zone, trigger, options) => runner.submit(zone, trigger, options),
+    ledger,
+    reconcileZone: runZone,
     fullReconcile(trigger, options = {}) {
       if (!running) return start(trigger, options);
       if (!next) {
@@ -76,5 +126,20 @@ export function createEngine(opts: EngineOptions): Engine {
       return next;
     },
     isFullReconcileRunning: () => running !== null,
+    async drain(deadlineMs) {
+      stopping = true;
+      const deadline = opts.clock.monotonic() + deadlineMs;
+      const queued = runner.drain(deadlineMs);
+      let timedOut = false;
+      if (running) {
+        let cancel = (): void => undefined;
+        const timer = new Promise<void>((resolve) => { cancel = opts.clock.setTimer(() => { timedOut = true; resolve(); }, deadlineMs); });
+        await Promise.race([running.then(() => undefined, () => undefined), timer]);
+        cancel();
+      }
+      const drained = await queued;
+      return { completed: drained.completed && !timedOut && opts.clock.monotonic() <= deadline, abandoned: drained.abandoned };
+    },
+    rejectedRrsets: () => targets.reduce((n, t) => n + t.memory.rejectionCount(), 0),
   };
 }

@@ -1,30 +1,37 @@
 /**
- * The full reconcile: read NetBox in bulk (zones for our nameserver, then records of many zones per
- * request) and PowerDNS's zone list once, then hand every zone to the zone task with that data, and
- * remove owned zones that left NetBox. It never holds a global lock: each zone is dispatched through
- * the same path as events (its own lock), so events keep flowing while a reconcile runs.
+ * The full reconcile: list NetBox zones for our nameserver and each target's zones once, read
+ * NetBox's records in bulk (chunks of many zones per request), run every zone's task under its lock
+ * with that data (where it meets event tasks for the same zone), and remove owned zones that left
+ * NetBox. It never holds a global lock, so events keep flowing while it runs; its zone work runs on
+ * its own bounded pool, so events never wait behind it in the queue.
  */
 import { toZoneName } from '../core/names.js';
 import { checkEmptySource, checkZoneDeletionSafety } from '../core/safety.js';
-import type { ZoneName } from '../core/types.js';
+import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { NetboxSource } from '../netbox/source.js';
-import type { NetboxRecord, NetboxZone } from '../netbox/types.js';
-import type { PdnsApi, PdnsZoneSummary } from '../pdns/types.js';
-import type { Logger } from '../util/log.js';
+import type { PdnsZoneSummary } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import { errorClass, errorMessage } from '../util/errors.js';
-import type { EngineSettings, PrefetchedZone, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { Logger } from '../util/log.js';
+import type { ReadLedger } from './ledger.js';
+import type { EngineSettings, FullOutcome, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { TargetState } from './zone-task.js';
 
 export interface FullReconcileDeps {
   netbox: NetboxSource;
-  pdns: PdnsApi;
+  targets: readonly TargetState[];
   logger: Logger;
   clock: Clock;
   settings: EngineSettings;
-  /** Runs one zone task through the shared path (queue or direct, always under the zone lock). */
-  dispatch: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult>;
+  ledger: ReadLedger;
+  /** Runs one zone's task under the zone's lock. */
+  runZone: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult[]>;
+  /** Zone tasks run at once (the `workers` setting). */
+  concurrency: number;
   /** Zones per bulk record read (default 250). */
   recordChunkZones?: number;
+  /** Checked before each zone is started: once true, the remaining zones are reported not run. */
+  isStopping?: () => boolean;
 }
 
 export interface FullReconcileOptions {
@@ -34,17 +41,17 @@ export interface FullReconcileOptions {
   zones?: ZoneName[];
 }
 
-export type FullOutcome = 'success' | 'failure' | 'refused';
-
 /** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
 const RECORD_CHUNK_ZONES = 250;
 
 export interface FullReconcileResult {
+  trigger: Trigger;
   outcome: FullOutcome;
+  /** One result per zone and target, sorted by zone then target. */
   zones: ZoneResult[];
   /** Set when the whole run failed before zones were dispatched (e.g. NetBox unreachable). */
   error?: string;
-  /** Set when zone deletions were refused by a safety rule. */
+  /** Set when zone deletions were refused by a safety rule (the first target's reason). */
   refusal?: string;
   durationMs: number;
   netboxZones: number;
@@ -52,126 +59,191 @@ export interface FullReconcileResult {
   driftRrsets: number;
 }
 
+/** A bounded pool: runs at most `size` tasks at once; `drain` resolves when all have settled. */
+function createPool(size: number): { run(task: () => Promise<void>): Promise<void>; drain(): Promise<void> } {
+  const running = new Set<Promise<void>>();
+  return {
+    async run(task) {
+      while (running.size >= Math.max(1, size)) await Promise.race(running);
+      const p: Promise<void> = task().finally(() => running.delete(p));
+      running.add(p);
+    },
+    async drain() {
+      await Promise.all(running);
+    },
+  };
+}
+
 /** Runs one full reconcile. Never throws: a failure is reported in the result. */
-export async function runFullReconcile(deps: FullReconcileDeps, options: FullReconcileOptions = {}): Promise<FullReconcileResult> {
+export async function runFullReconcile(deps: FullReconcileDeps, trigger: Trigger, options: FullReconcileOptions = {}): Promise<FullReconcileResult> {
   const started = deps.clock.monotonic();
   const log = deps.logger.child({ component: 'reconcile' });
-  const finish = (partial: Omit<FullReconcileResult, 'durationMs' | 'driftRrsets'>): FullReconcileResult => {
-    const driftRrsets = partial.zones.reduce((n, z) => n + z.changes.creates + z.changes.updates + z.changes.deletes, 0);
-    return { ...partial, durationMs: deps.clock.monotonic() - started, driftRrsets };
-  };
-
-  const readStartedAt = deps.clock.monotonic();
-  let netboxZones: NetboxZone[];
-  let pdnsZones: PdnsZoneSummary[];
+  const closeLedger = deps.ledger.open();
   try {
-    [netboxZones, pdnsZones] = await Promise.all([deps.netbox.listZones(), deps.pdns.listZones()]);
-  } catch (err) {
-    log.error(`full reconcile failed reading zone lists: ${errorMessage(err)}`, { error_class: errorClass(err) });
-    return finish({ outcome: 'failure', zones: [], error: errorMessage(err), netboxZones: 0 });
-  }
-  const only = options.zones ? new Set(options.zones) : null;
-  const wanted = (name: ZoneName): boolean => only === null || only.has(name);
-
-  // Group NetBox zones by absolute name: several entries for one name means several views.
-  const byName = new Map<ZoneName, NetboxZone[]>();
-  for (const z of netboxZones) {
-    const name = toZoneName(z.name);
-    if (!wanted(name)) continue;
-    byName.set(name, [...(byName.get(name) ?? []), z]);
-  }
-  const pdnsByName = new Map<ZoneName, PdnsZoneSummary>();
-  for (const z of pdnsZones) pdnsByName.set(z.name.toLowerCase(), z);
-
-  const activeIds = [...byName.values()].filter((zs) => zs.length === 1 && zs[0]?.active).map((zs) => (zs[0] as NetboxZone).id);
-
-  // Owned zones that are no longer active in NetBox: deletion candidates, subject to the safety rules.
-  const isActive = (name: ZoneName): boolean => (byName.get(name) ?? []).some((z) => z.active);
-  const owned = pdnsZones.filter((z) => z.account === deps.settings.ownerId);
-  const toDelete = owned.filter((z) => wanted(z.name.toLowerCase()) && !isActive(z.name.toLowerCase()));
-  let refusal: string | null = null;
-  if (!options.force && toDelete.length > 0) {
-    refusal = (only === null ? checkEmptySource(activeIds.length, owned.length) : null)
-      ?? checkZoneDeletionSafety(toDelete.length, owned.length, deps.settings.maxZoneDeleteRatio);
-    if (refusal) log.warn(`zone deletions refused: ${refusal}`, { zones: toDelete.map((z) => z.name) });
+    return await run();
+  } finally {
+    closeLedger();
   }
 
-  const taskOptions = (name: ZoneName, records: NetboxRecord[]): ZoneTaskOptions => {
-    const prefetched: PrefetchedZone = { readStartedAt, netboxZones: byName.get(name) ?? [], records, pdnsZone: pdnsByName.get(name) ?? null };
-    return { dryRun: options.dryRun, force: options.force, allowDelete: true, prefetched };
-  };
-  const dryRun = options.dryRun ?? deps.settings.dryRun;
-  const notRun = (zone: ZoneName, outcome: 'refused' | 'failed', error: string): ZoneResult => ({
-    zone, outcome, changes: { creates: 0, updates: 0, deletes: 0 }, dryRun, error,
-    errorClass: outcome === 'refused' ? 'terminal' : 'transient',
-    failureReason: outcome === 'refused' ? 'unsafe_plan' : 'netbox_unavailable', warnings: [], durationMs: 0, finishedAt: deps.clock.now(),
-  });
-
-  const inFlight = new Set<Promise<ZoneResult>>();
-  const results: ZoneResult[] = [];
-  const dispatch = (name: ZoneName, records: NetboxRecord[]): void => {
-    const task: Promise<ZoneResult> = deps.dispatch(name, taskOptions(name, records)).then((r) => {
-      inFlight.delete(task);
-      results.push(r);
-      return r;
+  async function run(): Promise<FullReconcileResult> {
+    const results: ZoneResult[] = [];
+    const finish = (partial: Omit<FullReconcileResult, 'durationMs' | 'driftRrsets' | 'trigger' | 'zones'>): FullReconcileResult => {
+      results.sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+      const driftRrsets = results.reduce((n, z) => n + z.changes.creates + z.changes.updates + z.changes.deletes, 0);
+      return { trigger, ...partial, zones: results, durationMs: deps.clock.monotonic() - started, driftRrsets };
+    };
+    const dryRun = options.dryRun ?? deps.settings.dryRun;
+    const notRun = (zone: ZoneName, target: string, outcome: 'refused' | 'failed', error: string, cls: 'terminal' | 'transient'): ZoneResult => ({
+      zone, target, trigger, outcome, changes: { creates: 0, updates: 0, deletes: 0 }, rejected: [], dryRun, error, errorClass: cls,
+      failureReason: outcome === 'refused' ? 'unsafe_plan' : cls === 'transient' ? 'netbox_unavailable' : 'pdns_unavailable',
+      warnings: [], durationMs: 0, finishedAt: deps.clock.now(),
     });
-    inFlight.add(task);
-  };
 
-  // Zones with records to read, by NetBox id; the others (inactive, ambiguous across views) come after.
-  const nameById = new Map<number, ZoneName>();
-  const withoutRecords: ZoneName[] = [];
-  for (const [name, zs] of byName) {
-    if (zs.length === 1 && zs[0]?.active) nameById.set(zs[0].id, name);
-    else withoutRecords.push(name);
-  }
-
-  // Records are read in chunks of zones, one chunk ahead, and each chunk's zones are dispatched as soon
-  // as its listing is complete: NetBox reads overlap PowerDNS work, and only a bounded number of
-  // zones' records are held at once. A chunk is used only when read whole; after a failed read no
-  // further zone is written and no zone is deleted.
-  const chunks: number[][] = [];
-  const chunkZones = deps.recordChunkZones ?? RECORD_CHUNK_ZONES;
-  // Dispatched zones (holding their NetBox records) allowed before the next chunk is read.
-  const maxInFlight = 2 * chunkZones;
-  for (let i = 0; i < activeIds.length; i += chunkZones) chunks.push(activeIds.slice(i, i + chunkZones));
-  const read = (ids: number[]): Promise<Map<number, NetboxRecord[]> | Error> =>
-    deps.netbox.listRecords(ids).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
-  let readError: Error | null = null;
-  let next = chunks[0] ? read(chunks[0]) : null;
-  for (let k = 0; k < chunks.length; k++) {
-    const chunk = chunks[k] as number[];
-    const records: Map<number, NetboxRecord[]> | Error = readError ?? await (next as Promise<Map<number, NetboxRecord[]> | Error>);
-    if (records instanceof Error) {
-      if (!readError) log.error(`full reconcile failed reading NetBox records: ${errorMessage(records)}`, { error_class: errorClass(records) });
-      readError = records;
-      for (const id of chunk) results.push(notRun(nameById.get(id) as ZoneName, 'failed', `NetBox records not read: ${errorMessage(records)}`));
-      continue;
+    let netboxZones: SourceZone[];
+    // Settled at once, so a target failing while NetBox is read is never an unhandled rejection.
+    const listings = Promise.allSettled(deps.targets.map((t) => t.target.pdns.listZones()));
+    try {
+      netboxZones = await deps.netbox.listZones();
+    } catch (err) {
+      await listings;
+      log.error(`full reconcile failed reading zone lists: ${errorMessage(err)}`, { error_class: errorClass(err) });
+      return finish({ outcome: 'failure', error: errorMessage(err), netboxZones: 0 });
     }
-    next = chunks[k + 1] ? read(chunks[k + 1] as number[]) : null;
-    for (const id of chunk) dispatch(nameById.get(id) as ZoneName, records.get(id) ?? []);
-    while (inFlight.size > maxInFlight) await Promise.race(inFlight);
-  }
+    const listed = await listings;
+    const only = options.zones ? new Set(options.zones.map(toZoneName)) : null;
+    const wanted = (name: ZoneName): boolean => only === null || only.has(name);
 
-  // Deletions last, and only after every read succeeded and the safety rules allow them.
-  const deleteSet = new Set(toDelete.map((z) => z.name.toLowerCase()));
-  for (const name of new Set([...withoutRecords, ...deleteSet])) {
-    if (!deleteSet.has(name)) dispatch(name, []);
-    else if (refusal) results.push(notRun(name, 'refused', refusal));
-    else if (readError) results.push(notRun(name, 'failed', 'not deleted: NetBox could not be read completely'));
-    else dispatch(name, []);
-  }
-  await Promise.all(inFlight);
-  results.sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
+    // NetBox zones by absolute name: several entries for one name means several views.
+    const byName = new Map<ZoneName, SourceZone[]>();
+    for (const z of netboxZones) {
+      const name = toZoneName(z.name);
+      if (wanted(name)) byName.set(name, [...(byName.get(name) ?? []), z]);
+    }
+    const activeIds = [...byName.values()].filter((zs) => zs.length === 1 && zs[0]?.active).map((zs) => (zs[0] as SourceZone).id);
+    const isActive = (name: ZoneName): boolean => (byName.get(name) ?? []).some((z) => z.active);
 
-  const failed = results.some((r) => r.outcome === 'failed');
-  const refused = refusal !== null || results.some((r) => r.outcome === 'refused');
-  const outcome: FullOutcome = failed ? 'failure' : refused ? 'refused' : 'success';
-  const counts: Record<string, number> = {};
-  for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-  log.info(`full reconcile ${outcome}`, { ...counts, netbox_zones: netboxZones.length, duration_s: (deps.clock.monotonic() - started) / 1000 });
-  return finish({
-    outcome, zones: results, netboxZones: netboxZones.length,
-    ...(refusal ? { refusal } : {}), ...(readError ? { error: `NetBox records not read: ${errorMessage(readError)}` } : {}),
-  });
+    // Per target: its listing, and its deletion candidates judged by its own safety rules.
+    const usable = new Map<string, Map<ZoneName, PdnsZoneSummary>>();
+    const deletions = new Map<ZoneName, { allowed: string[]; refused: Array<[string, string]> }>();
+    let refusal: string | undefined;
+    let listError: string | undefined;
+    deps.targets.forEach(({ target }, i) => {
+      const entry = listed[i] as PromiseSettledResult<PdnsZoneSummary[]>;
+      if (entry.status === 'rejected') {
+        listError ??= errorMessage(entry.reason);
+        log.error(`full reconcile could not list the zones of ${target.name}: ${errorMessage(entry.reason)}`, { target: target.name, error_class: errorClass(entry.reason) });
+        return;
+      }
+      const zones = new Map(entry.value.map((z) => [toZoneName(z.name), z] as const));
+      usable.set(target.name, zones);
+      const owned = entry.value.filter((z) => z.account === target.policy.ownerId);
+      const toDelete = owned.map((z) => toZoneName(z.name)).filter((name) => wanted(name) && !isActive(name));
+      let why: string | null = null;
+      if (!options.force && toDelete.length > 0) {
+        why = (only === null ? checkEmptySource(activeIds.length, owned.length) : null)
+          ?? checkZoneDeletionSafety(toDelete.length, owned.length, target.thresholds.maxZoneDeleteRatio);
+        if (why) {
+          refusal ??= why;
+          log.warn(`zone deletions refused: ${why}`, { target: target.name, zones: toDelete });
+        }
+      }
+      for (const name of toDelete) {
+        const d = deletions.get(name) ?? { allowed: [], refused: [] };
+        if (why) d.refused.push([target.name, why]);
+        else d.allowed.push(target.name);
+        deletions.set(name, d);
+      }
+    });
+    const listedTargets = deps.targets.map((t) => t.target.name).filter((name) => usable.has(name));
+    const unlisted = deps.targets.map((t) => t.target.name).filter((name) => !usable.has(name));
+
+    const pool = createPool(deps.concurrency);
+    const dispatch = (zone: ZoneName, readAt: number, netbox: SourceZone[], records: SourceRecord[], targets: string[], allowDelete: boolean): Promise<void> => {
+      for (const target of unlisted) results.push(notRun(zone, target, 'failed', `not reconciled: the zone list of ${target} could not be read (${listError ?? ''})`, 'transient'));
+      if (targets.length === 0) return Promise.resolve();
+      if (deps.isStopping?.() === true) {
+        for (const target of targets) results.push(notRun(zone, target, 'failed', 'not run: the daemon is shutting down', 'transient'));
+        return Promise.resolve();
+      }
+      const listedHere = new Map(targets.map((t) => [t, usable.get(t)?.get(zone) ?? null] as const));
+      const taskOptions: ZoneTaskOptions = {
+        trigger, dryRun, ...(options.force ? { force: true } : {}), ...(allowDelete ? { allowDelete: true } : {}),
+        targets, source: { readAt, netboxZones: netbox, records, listed: listedHere },
+      };
+      return pool.run(async () => {
+        results.push(...await deps.runZone(zone, taskOptions));
+      });
+    };
+
+    // Zones with records to read, by NetBox id; the others (inactive, ambiguous across views, or
+    // gone from NetBox and owned somewhere) come after.
+    const nameById = new Map<number, ZoneName>();
+    const withoutRecords: ZoneName[] = [];
+    for (const [name, zs] of byName) {
+      if (zs.length === 1 && zs[0]?.active) nameById.set(zs[0].id, name);
+      else withoutRecords.push(name);
+    }
+
+    // Records are read in chunks of zones, one chunk ahead, and each chunk's zones are dispatched as
+    // soon as its listing is complete: NetBox reads overlap PowerDNS work, and only a bounded number
+    // of zones' records are held at once. A chunk is used only when read whole; after a failed read no
+    // further zone is written and no zone is deleted.
+    const chunkZones = deps.recordChunkZones ?? RECORD_CHUNK_ZONES;
+    const chunks: number[][] = [];
+    for (let i = 0; i < activeIds.length; i += chunkZones) chunks.push(activeIds.slice(i, i + chunkZones));
+    const read = (ids: number[]): { at: number; records: Promise<Map<number, SourceRecord[]> | Error> } => ({
+      at: deps.clock.monotonic(),
+      records: deps.netbox.listRecords(ids).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+    });
+    let readError: Error | null = null;
+    let next = chunks[0] ? read(chunks[0]) : null;
+    for (let k = 0; k < chunks.length; k++) {
+      const chunk = chunks[k] as number[];
+      const current = next as ReturnType<typeof read>;
+      const records: Map<number, SourceRecord[]> | Error = readError ?? await current.records;
+      if (records instanceof Error) {
+        if (!readError) log.error(`full reconcile failed reading NetBox records: ${errorMessage(records)}`, { error_class: errorClass(records) });
+        readError = records;
+        for (const id of chunk) {
+          for (const target of deps.targets) {
+            results.push(notRun(nameById.get(id) as ZoneName, target.target.name, 'failed', `NetBox records not read: ${errorMessage(records)}`, 'transient'));
+          }
+        }
+        continue;
+      }
+      next = chunks[k + 1] ? read(chunks[k + 1] as number[]) : null;
+      for (const id of chunk) {
+        const zone = nameById.get(id) as ZoneName;
+        await dispatch(zone, current.at, byName.get(zone) ?? [], records.get(id) ?? [], listedTargets, false);
+      }
+    }
+
+    // Deletions last, and only after every read succeeded and each target's safety rules allow them.
+    const readAt = deps.clock.monotonic();
+    for (const name of new Set([...withoutRecords, ...deletions.keys()])) {
+      const d = deletions.get(name);
+      const netbox = byName.get(name) ?? [];
+      if (d === undefined) {
+        await dispatch(name, readAt, netbox, [], listedTargets, false);
+        continue;
+      }
+      for (const [target, why] of d.refused) results.push(notRun(name, target, 'refused', why, 'terminal'));
+      if (readError) {
+        for (const target of d.allowed) results.push(notRun(name, target, 'failed', 'not deleted: NetBox could not be read completely', 'transient'));
+        continue;
+      }
+      // Targets that do not hold the zone (or whose deletion was refused) are left out.
+      await dispatch(name, readAt, netbox, [], d.allowed, true);
+    }
+    await pool.drain();
+
+    const failed = results.some((r) => r.outcome === 'failed');
+    const refused = refusal !== undefined || results.some((r) => r.outcome === 'refused');
+    const outcome: FullOutcome = failed ? 'failure' : refused ? 'refused' : 'success';
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+    log.info(`full reconcile ${outcome}`, { ...counts, netbox_zones: netboxZones.length, duration_s: (deps.clock.monotonic() - started) / 1000 });
+    const error = readError ? `NetBox records not read: ${errorMessage(readError)}` : listError;
+    return finish({ outcome, netboxZones: netboxZones.length, ...(refusal ? { refusal } : {}), ...(error ? { error } : {}) });
+  }
 }

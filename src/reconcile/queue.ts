@@ -77,6 +77,8 @@ export interface WorkQueue<M> {
   add(key: string, meta: M): AddResult;
   /** Adds `key` after `delayMs`. If it is already delayed, the earlier deadline wins. */
   addAfter(key: string, meta: M, delayMs: number): void;
+  /** Counts a transient failure of `key` that happened elsewhere and adds it after its backoff delay. */
+  addRateLimited(key: string, meta: M): void;
   /** Keys that will run but are not running: queued, dirty (running and re-added) and delayed. */
   pending(): number;
   running(): number;
@@ -276,6 +278,14 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
     schedule(key, meta, delayMs);
   }
 
+  function addRateLimited(key: string, meta: M): void {
+    const failures = (failureCounts.get(key) ?? 0) + 1;
+    failureCounts.set(key, failures);
+    const delayMs = backoffDelay(opts.backoff, failures);
+    notify((o) => o.requeued(key, delayMs, failures));
+    addAfter(key, meta, delayMs);
+  }
+
   /** Drops everything not running and returns the dropped keys. */
   function halt(): string[] {
     stopped = true;
@@ -329,6 +339,7 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
   return {
     add,
     addAfter,
+    addRateLimited,
     pending: () => new Set([...dirty.keys(), ...delayed.keys()]).size,
     running: () => processing.size,
     has: (key) => dirty.has(key) || processing.has(key) || delayed.has(key),

@@ -1,45 +1,83 @@
-/** Types of the reconcile engine: settings, results and the hooks metrics attach to. */
-import type { ZoneName, ZonePlan } from '../core/types.js';
+/**
+ * Types of the reconcile engine: the vocabularies (one definition each; metric label sets derive
+ * from them), the PowerDNS targets it writes to, settings, and results.
+ */
+import type { PlanPolicy, ZonePlan } from '../core/plan.js';
+import type { RefusalCode } from '../core/safety.js';
+import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
+import type { PdnsApi, PdnsZoneSummary } from '../pdns/types.js';
 import type { ErrorClass } from '../util/errors.js';
-import type { NetboxRecord, NetboxZone } from '../netbox/types.js';
-import type { PdnsZoneSummary } from '../pdns/types.js';
 
-export interface EngineSettings {
-  /** Written to PowerDNS `account` on zones we create; only such zones are ever deleted. */
-  ownerId: string;
-  /** Take over zones that exist in PowerDNS without our marker but are in NetBox for our nameserver. */
-  adoptZones: boolean;
-  /** Zone kind for new zones: Native, Master or Primary. */
-  zoneKind: string;
-  /** Send NOTIFY after a change when the kind is Master/Primary. */
-  notify: boolean;
-  dryRun: boolean;
+/** What asked for work: an event, the startup or cron reconcile, POST /sync, SIGHUP, the CLI, a retry. */
+export const TRIGGERS = ['event', 'startup', 'cron', 'api', 'signal', 'cli', 'retry'] as const;
+export type Trigger = (typeof TRIGGERS)[number];
+
+/** How one zone task ended on one target. */
+export const ZONE_OUTCOMES = ['created', 'changed', 'unchanged', 'deleted', 'skipped', 'refused', 'failed'] as const;
+export type ZoneOutcome = (typeof ZONE_OUTCOMES)[number];
+
+/** Why a zone task failed (`failed`) or was refused (`refused`). */
+export const FAILURE_REASONS = [
+  'pdns_rejected', 'pdns_unavailable', 'netbox_unavailable', 'auth', 'lock_timeout', 'unsafe_plan', 'invalid_data', 'internal',
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** How a full reconcile ended. */
+export const FULL_OUTCOMES = ['success', 'failure', 'refused'] as const;
+export type FullOutcome = (typeof FULL_OUTCOMES)[number];
+
+/** The rrset change kinds written to PowerDNS. */
+export const RRSET_ACTIONS = ['create', 'update', 'delete'] as const;
+export type RrsetAction = (typeof RRSET_ACTIONS)[number];
+
+/** The safety rules of one target (octoDNS-style thresholds and the zone-deletion guard). */
+export interface TargetThresholds {
   maxChangeRatio: number;
   minRrsetsForThreshold: number;
   maxZoneDeleteRatio: number;
 }
 
-/** How a zone task ended. */
-export type ZoneOutcome =
-  | 'created' | 'changed' | 'unchanged' | 'deleted'
-  /** Not ours to touch (foreign zone, adoption off), or nothing to do for a zone absent on both sides. */
-  | 'skipped'
-  /** The plan broke a safety threshold; nothing was written. */
-  | 'refused'
-  | 'failed';
+/**
+ * One PowerDNS server the engine writes to. Each target is planned, checked and applied on its own:
+ * its own ownership marker, policy, thresholds and client (with its own write gate), so one failing
+ * server blocks nobody. One target is configured today; the engine takes a list.
+ */
+export interface Target {
+  /** Bounded, configured name (metric label, /status key), never a URL. */
+  name: string;
+  pdns: PdnsApi;
+  policy: PlanPolicy;
+  thresholds: TargetThresholds;
+  /** Send NOTIFY after a change when the zone kind is Master. */
+  notify: boolean;
+}
 
-/** Why a zone task failed, for metrics (bounded set). */
-export type FailureReason =
-  | 'pdns_rejected' | 'pdns_unavailable' | 'netbox_unavailable' | 'auth' | 'lock_timeout'
-  | 'unsafe_plan' | 'invalid_data' | 'internal';
+export interface EngineSettings {
+  dryRun: boolean;
+}
+
+/** A PowerDNS rrset refused with 422: reported, the rest of the zone applied, not resent until NetBox changes it. */
+export interface RejectedRRset {
+  name: string;
+  type: string;
+  /** PowerDNS's own message. */
+  error: string;
+}
 
 export interface ZoneResult {
   zone: ZoneName;
+  /** The target's configured name. */
+  target: string;
   outcome: ZoneOutcome;
+  trigger: Trigger;
   /** Counts of rrsets created, updated and deleted (planned, when dry-run or refused). */
   changes: { creates: number; updates: number; deletes: number };
   /** The plan, when one was computed (for `plan --json` and /status). */
   plan?: ZonePlan;
+  /** Set when the plan was refused by a safety check. */
+  refusal?: { code: RefusalCode; message: string };
+  /** Rrsets PowerDNS refused in this run. */
+  rejected: RejectedRRset[];
   dryRun: boolean;
   error?: string;
   errorClass?: ErrorClass;
@@ -50,19 +88,20 @@ export interface ZoneResult {
   finishedAt: number;
 }
 
-/** NetBox data read in bulk by a full reconcile, handed to the zone task so it need not read again. */
-export interface PrefetchedZone {
-  /** Monotonic ms when the bulk NetBox read started: older than a zone's own last read → re-read. */
-  readStartedAt: number;
-  /** The NetBox zones with this name for our nameserver (0 = gone, 2+ = ambiguous across views). */
-  netboxZones: NetboxZone[];
-  /** Active records of the zone (when exactly one NetBox zone). */
-  records: NetboxRecord[];
-  /** PowerDNS's listing entry, or null when the zone is absent from PowerDNS. */
-  pdnsZone: PdnsZoneSummary | null;
+/** NetBox's data for one zone, read in bulk by a full reconcile so the zone task need not read again. */
+export interface ZoneSource {
+  /** Monotonic ms when this NetBox read started: a zone task that read NetBox itself after it saw newer data. */
+  readAt: number;
+  /** The NetBox zones of this name for our nameserver (0 = gone, 2+ = ambiguous across views). */
+  netboxZones: SourceZone[];
+  /** Active records of the zone (when exactly one active NetBox zone). */
+  records: SourceRecord[];
+  /** Each target's listing entry, or null when the zone is absent there (no GET needed then). */
+  listed: ReadonlyMap<string, PdnsZoneSummary | null>;
 }
 
 export interface ZoneTaskOptions {
+  trigger: Trigger;
   dryRun?: boolean;
   force?: boolean;
   /**
@@ -72,10 +111,14 @@ export interface ZoneTaskOptions {
    * events delete zones one by one around those rules.
    */
   allowDelete?: boolean;
-  prefetched?: PrefetchedZone;
+  source?: ZoneSource;
+  /** Only these targets (a retry of the ones that failed); all when absent. */
+  targets?: readonly string[];
 }
 
-/** Hooks for metrics; every method optional to call, must not throw. */
+/** Hooks for metrics and /status; must not throw. */
 export interface EngineObserver {
-  rrsetChanges(action: 'create' | 'update' | 'delete', count: number): void;
+  /** One zone task finished on one target. `firstEventAt`: monotonic ms of the earliest event it serves. */
+  zoneResult(result: ZoneResult, firstEventAt?: number): void;
+  rrsetChanges(action: RrsetAction, count: number): void;
 }

@@ -1,221 +1,212 @@
 /**
- * One zone task: read NetBox (desired) and PowerDNS (actual), diff, check safety, apply. Level-
- * triggered: it never trusts an event's payload, it re-reads both sides every time, so duplicated,
- * lost or reordered events are harmless. Runs under the zone's lock.
+ * One zone task: read NetBox once (or take a full reconcile's fresh bulk read), then for each target
+ * that holds or should hold the zone: read PowerDNS, plan, check the plan as a whole, apply it.
+ * Level-triggered: it never trusts an event's payload and re-reads both sides every time, so
+ * duplicated, lost or reordered events are harmless. Runs under the zone's lock. One target failing
+ * fails only its own result.
  */
 import { buildDesiredZone } from '../core/desired.js';
-import { actualFromPdns } from '../pdns/actual.js';
-import { diffZone, isEmptyPlan, planSummary } from '../core/diff.js';
-import { checkZonePlanSafety } from '../core/safety.js';
-import { buildZoneCreate, planToChanges } from '../pdns/patch.js';
 import { toZoneName } from '../core/names.js';
-import type { ZoneName, ZonePlan } from '../core/types.js';
+import { planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
+import { checkZonePlan } from '../core/safety.js';
+import type { DesiredZone, SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { NetboxSource } from '../netbox/source.js';
-import type { NetboxRecord, NetboxZone } from '../netbox/types.js';
-import type { PdnsApi, PdnsZone } from '../pdns/types.js';
-import type { Logger } from '../util/log.js';
+import { actualFromPdns } from '../pdns/actual.js';
+import type { PdnsZone } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
-import { TerminalError, UnsafePlanError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
-import type { EngineObserver, EngineSettings, FailureReason, ZoneResult, ZoneTaskOptions } from './types.js';
+import { TerminalError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
+import type { Logger } from '../util/log.js';
+import { applyPlan } from './apply.js';
+import type { ReadLedger } from './ledger.js';
+import type { TargetMemory } from './memory.js';
+import { readZoneFromNetbox } from './read.js';
+import type { EngineObserver, EngineSettings, FailureReason, Target, ZoneResult, ZoneTaskOptions } from './types.js';
+
+/** A target with what the engine remembers for it. */
+export interface TargetState {
+  target: Target;
+  memory: TargetMemory;
+}
 
 export interface ZoneTaskDeps {
   netbox: NetboxSource;
-  pdns: PdnsApi;
+  targets: readonly TargetState[];
   logger: Logger;
   clock: Clock;
   settings: EngineSettings;
+  ledger: ReadLedger;
   observer?: EngineObserver;
-  /** Monotonic ms of the last time each zone read NetBox itself (prefetched data older than it is stale). */
-  lastRead: Map<ZoneName, number>;
 }
 
-const NOTIFY_KINDS = new Set(['master', 'primary']);
+interface NetboxView {
+  desired: DesiredZone | null;
+  absentReason?: string;
+  invalid: KeptRRset[];
+  warnings: string[];
+}
 
 /** Runs one zone task (the caller holds the zone's lock). Never throws: failures become results. */
-export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: ZoneTaskOptions = {}): Promise<ZoneResult> {
+export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: ZoneTaskOptions): Promise<ZoneResult[]> {
   const started = deps.clock.monotonic();
   const dryRun = options.dryRun ?? deps.settings.dryRun;
   const log = deps.logger.child({ zone });
-  const warnings: string[] = [];
-  const result = (partial: Partial<ZoneResult> & Pick<ZoneResult, 'outcome'>): ZoneResult => ({
-    zone, changes: { creates: 0, updates: 0, deletes: 0 }, dryRun, warnings,
+  const targets = deps.targets.filter((t) => options.targets === undefined || options.targets.includes(t.target.name));
+  const result = (target: string, warnings: string[], partial: Partial<ZoneResult> & Pick<ZoneResult, 'outcome'>): ZoneResult => ({
+    zone, target, trigger: options.trigger, changes: { creates: 0, updates: 0, deletes: 0 }, rejected: [], dryRun, warnings,
     durationMs: deps.clock.monotonic() - started, finishedAt: deps.clock.now(), ...partial,
   });
-  try {
-    return await reconcile();
-  } catch (err) {
-    const cls = errorClass(err);
+  const failed = (target: string, err: unknown, warnings: string[] = []): ZoneResult => {
     const reason = failureReason(err);
-    const level = reason === 'unsafe_plan' ? 'warn' : 'error';
-    // Expected failures (upstream errors, refusals) log their message; anything else its stack and cause too.
-    log.log(level, `zone task failed: ${errorMessage(err)}`, {
-      error_class: cls, reason, ...(reason === 'internal' ? { error: serializeError(err) } : {}),
+    // Expected failures (upstream errors) log their message; anything else its stack and cause too.
+    log.error(`zone task failed: ${errorMessage(err)}`, {
+      target, error_class: errorClass(err), reason, ...(reason === 'internal' ? { error: serializeError(err) } : {}),
     });
-    return result({ outcome: reason === 'unsafe_plan' ? 'refused' : 'failed', error: errorMessage(err), errorClass: cls, failureReason: reason });
+    return result(target, warnings, { outcome: 'failed', error: errorMessage(err), errorClass: errorClass(err), failureReason: reason });
+  };
+
+  // NetBox once for every target, PowerDNS of each target at the same time: independent reads, and an
+  // event's latency is the sum of the round trips on its path.
+  // Settled at once, so a PowerDNS read failing while NetBox is read is never an unhandled rejection.
+  const reads = Promise.allSettled(targets.map((t) => readPdns(t.target)));
+  let view: NetboxView;
+  try {
+    view = await readNetbox();
+  } catch (err) {
+    await reads;
+    return targets.map((t) => failed(t.target.name, err));
   }
+  const settled = await reads;
+  return Promise.all(targets.map(async (t, i) => {
+    const read = settled[i] as PromiseSettledResult<PdnsZone | null>;
+    if (read.status === 'rejected') return failed(t.target.name, read.reason, view.warnings);
+    try {
+      return await reconcileTarget(t, read.value, view);
+    } catch (err) {
+      return failed(t.target.name, err, view.warnings);
+    }
+  }));
 
-  async function reconcile(): Promise<ZoneResult> {
-    // Both reads at once: they are independent, and an event's latency is the sum of the round trips
-    // on its path (the bench measured NetBox read + PowerDNS GET + PATCH as the floor).
-    const [{ netboxZones, records }, pdnsZone] = await Promise.all([readNetbox(), readPdns()]);
-    const nbZone = pickZone(netboxZones);
-
-    if (!nbZone || !nbZone.active) return removeFromPdns(pdnsZone, nbZone ? 'inactive in NetBox' : 'not in NetBox for our nameserver');
-
+  async function readNetbox(): Promise<NetboxView> {
+    const source = options.source;
+    let netboxZones: SourceZone[];
+    let records: SourceRecord[];
+    if (source && !deps.ledger.readSince(zone, source.readAt)) {
+      ({ netboxZones, records } = source);
+    } else {
+      deps.ledger.noteRead(zone, deps.clock.monotonic());
+      ({ netboxZones, records } = await readZoneFromNetbox(deps.netbox, zone));
+    }
+    const nbZone = pickZone(zone, netboxZones);
+    if (!nbZone || !nbZone.active) {
+      return { desired: null, absentReason: nbZone ? 'inactive in NetBox' : 'not in NetBox for our nameserver', invalid: [], warnings: [] };
+    }
     const built = buildDesiredZone(nbZone, records);
     for (const w of built.warnings) log.warn(`skipped NetBox data: ${w}`);
-    warnings.push(...built.warnings);
-    if (built.errors.length > 0) {
-      throw new TerminalError(`NetBox data cannot be served by PowerDNS: ${built.errors.join('; ')}`);
-    }
-    const desired = built.desired;
+    if (built.errors.length > 0) throw new TerminalError(`NetBox data cannot be served by PowerDNS: ${built.errors.join('; ')}`);
+    const invalid: KeptRRset[] = built.invalid.map(({ rrset, reason }) => ({ name: rrset.name, type: rrset.type, reason: 'invalid', detail: reason, wanted: rrset }));
+    for (const i of invalid) log.warn(`not sent to PowerDNS: ${i.detail}`, { rrset: `${i.name} ${i.type}` });
+    return { desired: built.desired, invalid, warnings: [...built.warnings, ...invalid.map((i) => i.detail)] };
+  }
 
-    if (!pdnsZone) return createInPdns(desired);
+  async function readPdns(target: Target): Promise<PdnsZone | null> {
+    // A full reconcile already listed this target: a zone absent from that listing needs no GET.
+    if (options.source?.listed.get(target.name) === null) return null;
+    return target.pdns.getZone(zone);
+  }
 
-    if (pdnsZone.account !== deps.settings.ownerId) {
-      if (!deps.settings.adoptZones) {
-        log.warn(`zone exists in PowerDNS with account "${pdnsZone.account}", not ours, and adoption is off: left alone`);
-        return result({ outcome: 'skipped' });
-      }
-      log.warn(`adopting zone: it exists in PowerDNS with account "${pdnsZone.account}" and NetBox serves it for our nameserver`);
-      if (!dryRun) await deps.pdns.updateZone(zone, { account: deps.settings.ownerId, soa_edit_api: '' });
-    } else if ((pdnsZone.soa_edit_api ?? '') !== '' && !dryRun) {
-      // The daemon owns the serial; any SOA-EDIT-API would rewrite it on every PATCH.
-      log.warn(`resetting soa_edit_api "${pdnsZone.soa_edit_api}" to "" (the serial comes from NetBox)`);
-      await deps.pdns.updateZone(zone, { soa_edit_api: '' });
-    }
+  async function reconcileTarget(state: TargetState, pdnsZone: PdnsZone | null, nb: NetboxView): Promise<ZoneResult> {
+    const { target, memory } = state;
+    const tlog = deps.targets.length > 1 ? log.child({ target: target.name }) : log;
+    const warnings = nb.warnings;
+    // Refusals of rrsets NetBox no longer holds are forgotten: they can never be sent again.
+    const wanted = new Set((nb.desired?.rrsets ?? []).map((r) => `${r.name} ${r.type}`));
+    memory.forgetRejections(zone, (name, type) => wanted.has(`${name} ${type}`));
+    const plan = planZone({
+      zone, desired: nb.desired, ...(nb.absentReason ? { absentReason: nb.absentReason } : {}),
+      actual: pdnsZone ? actualFromPdns(pdnsZone, target.policy.ownerId) : null,
+      policy: target.policy, mayDelete: options.allowDelete === true,
+      rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid,
+    });
+    const base = { plan, changes: counts(plan), rejected: memory.rejections(zone) };
 
-    const plan = diffZone(desired, actualFromPdns(pdnsZone));
-    const summary = planSummary(plan);
-    if (isEmptyPlan(plan)) {
-      log.debug('in sync');
-      return result({ outcome: 'unchanged', plan });
+    if (plan.action === 'skip') {
+      // Absent on both sides is routine; a foreign zone NetBox dropped is worth a line; the rest needs a look.
+      const level = pdnsZone === null ? 'debug' : nb.desired === null && pdnsZone.account !== target.policy.ownerId ? 'info' : 'warn';
+      tlog.log(level, plan.reason ?? 'skipped');
+      return result(target.name, warnings, { outcome: 'skipped', ...base });
     }
-    if (!options.force) {
-      const refusal = checkZonePlanSafety(plan, {
-        maxChangeRatio: deps.settings.maxChangeRatio, minRrsets: deps.settings.minRrsetsForThreshold,
+    const refusal = options.force ? null : checkZonePlan(plan, nb.desired, {
+      maxChangeRatio: target.thresholds.maxChangeRatio, minRrsets: target.thresholds.minRrsetsForThreshold, adoption: target.policy.adoption,
+    });
+    if (refusal) {
+      // Logged when the refusal starts or its plan changes, not on every run.
+      const key = `${refusal.message}\u0000${JSON.stringify([plan.creates, plan.updates, plan.deletes, plan.settings])}`;
+      tlog.log(memory.refusalChanged(zone, key) ? 'warn' : 'debug', `plan refused: ${refusal.message}`, counts(plan));
+      return result(target.name, warnings, {
+        outcome: 'refused', ...base, refusal, error: refusal.message, errorClass: 'terminal', failureReason: 'unsafe_plan',
       });
-      if (refusal) {
-        log.warn(`plan refused: ${refusal}`, summary);
-        return result({ outcome: 'refused', plan, changes: summary, error: refusal, errorClass: 'terminal', failureReason: 'unsafe_plan' });
-      }
     }
+    memory.refusalChanged(zone, null);
+    if (!planWrites(plan)) {
+      tlog.debug('in sync', plan.kept.length > 0 ? { kept: plan.kept.length } : {});
+      return result(target.name, warnings, { outcome: 'unchanged', ...base });
+    }
+    const outcome = plan.action === 'create' ? 'created' : plan.action === 'delete' ? 'deleted' : 'changed';
     if (dryRun) {
-      log.info('dry run: changes not applied', summary);
-      return result({ outcome: 'changed', plan, changes: summary });
+      tlog.info(`dry run: would ${plan.action === 'update' ? 'change' : plan.action} zone`, counts(plan));
+      return result(target.name, warnings, { outcome, ...base });
     }
-    await applyPlan(plan);
-    log.info('zone updated', summary);
-    return result({ outcome: 'changed', plan, changes: summary });
+    if (plan.action === 'adopt') tlog.warn(`adopting zone: it exists in PowerDNS with account "${pdnsZone?.account ?? ''}" and NetBox serves it for our nameserver`);
+    for (const s of plan.settings) if (plan.action !== 'create' && s.field !== 'account') tlog.warn(`setting ${s.field} from "${s.from ?? ''}" to "${s.to}"`);
+    const applied = await applyPlan(plan, { target, log: tlog });
+    if (applied.status === 'exists') {
+      // Created meanwhile by someone else: the next run plans against what is there now.
+      throw new UpstreamError('zone appeared in PowerDNS while we were creating it (409); it is planned again on the next run', 'pdns', 'transient', { operation: 'createZone' });
+    }
+    const rejected = recordRejections(state, plan, applied.rejected, tlog);
+    reportChanges(plan, applied.rejected.length);
+    tlog.log(plan.action === 'delete' ? 'warn' : 'info', plan.action === 'delete' ? `deleted zone from PowerDNS (${plan.reason ?? ''})` : plan.action === 'create' ? 'zone created' : 'zone updated', {
+      ...counts(plan), ...(applied.rejected.length > 0 ? { rejected: applied.rejected.length } : {}),
+    });
+    return result(target.name, warnings, { outcome, ...base, rejected });
   }
 
-  async function readNetbox(): Promise<{ netboxZones: NetboxZone[]; records: NetboxRecord[] }> {
-    const pre = options.prefetched;
-    const lastRead = deps.lastRead.get(zone);
-    if (pre && (lastRead === undefined || lastRead <= pre.readStartedAt)) {
-      return { netboxZones: pre.netboxZones, records: pre.records };
+  /** Remembers what PowerDNS refused (logged once per content) and forgets what it took. */
+  function recordRejections(state: TargetState, plan: ZonePlan, refused: ZoneResult['rejected'], tlog: Logger): ZoneResult['rejected'] {
+    const written = [...plan.creates, ...plan.updates.map((u) => u.after)];
+    const refusedKeys = new Set(refused.map((r) => `${r.name} ${r.type}`));
+    state.memory.forgetRejections(zone, (name, type) => refusedKeys.has(`${name} ${type}`) || !written.some((w) => w.name === name && w.type === type));
+    for (const r of refused) {
+      const wanted = written.find((w) => w.name === r.name && w.type === r.type);
+      const news = wanted ? state.memory.rememberRejection(zone, wanted, r.error) : true;
+      tlog.log(news ? 'warn' : 'debug', `PowerDNS refused ${r.name} ${r.type}: ${r.error}; the rest of the zone was applied`, { rrset: `${r.name} ${r.type}` });
     }
-    deps.lastRead.set(zone, deps.clock.monotonic());
-    // The zone and its records in parallel (one round trip on an event's path, not two).
-    const name = zone.replace(/\.$/, '');
-    const [netboxZones, byName] = await Promise.all([deps.netbox.findZones(name), deps.netbox.listRecordsByZoneName(name)]);
-    const only = netboxZones.length === 1 ? netboxZones[0] : undefined;
-    if (!only || !only.active) return { netboxZones, records: [] };
-    // NetBox's record filter matches the stored zone name exactly: when it differs from ours (case)
-    // or was rejected, read by id instead.
-    const records = byName !== null && only.name === name
-      ? byName.filter((r) => r.zone?.id === only.id)
-      : (await deps.netbox.listRecords([only.id])).get(only.id) ?? [];
-    return { netboxZones, records };
+    return state.memory.rejections(zone);
   }
 
-  async function readPdns(): Promise<PdnsZone | null> {
-    // A full reconcile already listed PowerDNS: a zone absent from that listing needs no GET.
-    if (options.prefetched && options.prefetched.pdnsZone === null) return null;
-    return deps.pdns.getZone(zone);
+  function reportChanges(plan: ZonePlan, rejected: number): void {
+    const c = counts(plan);
+    deps.observer?.rrsetChanges('create', Math.max(0, c.creates - rejected));
+    deps.observer?.rrsetChanges('update', c.updates);
+    deps.observer?.rrsetChanges('delete', c.deletes);
   }
+}
 
-  function pickZone(netboxZones: NetboxZone[]): NetboxZone | undefined {
-    const matching = netboxZones.filter((z) => toZoneName(z.name) === zone);
-    if (matching.length > 1) {
-      const views = matching.map((z) => `${z.view?.name ?? '?'} (zone id ${z.id})`).join(', ');
-      throw new TerminalError(`zone exists in several NetBox views served by our nameserver: ${views}; set NETBOX_PDNS_NB_VIEW_ID to choose one`);
-    }
-    return matching[0];
-  }
+function counts(plan: ZonePlan): ZoneResult['changes'] {
+  return { creates: plan.creates.length, updates: plan.updates.length, deletes: plan.deletes.length };
+}
 
-  async function removeFromPdns(pdnsZone: PdnsZone | null, why: string): Promise<ZoneResult> {
-    if (!pdnsZone) {
-      log.debug(`${why}, absent from PowerDNS: nothing to do`);
-      return result({ outcome: 'skipped' });
-    }
-    if (pdnsZone.account !== deps.settings.ownerId) {
-      log.info(`${why}; PowerDNS zone has account "${pdnsZone.account}", not ours: left alone`);
-      return result({ outcome: 'skipped' });
-    }
-    if (!options.allowDelete) {
-      log.warn(`${why}, but the event did not say the zone was removed: left for the full reconcile, which applies the zone-deletion safety rules`);
-      return result({ outcome: 'skipped' });
-    }
-    const deletes = pdnsZone.rrsets.length;
-    if (dryRun) {
-      log.info(`dry run: would delete zone (${why})`);
-      return result({ outcome: 'deleted', changes: { creates: 0, updates: 0, deletes } });
-    }
-    await deps.pdns.deleteZone(zone);
-    log.warn(`deleted zone from PowerDNS (${why})`);
-    return result({ outcome: 'deleted', changes: { creates: 0, updates: 0, deletes } });
+function pickZone(zone: ZoneName, netboxZones: SourceZone[]): SourceZone | undefined {
+  const matching = netboxZones.filter((z) => toZoneName(z.name) === zone);
+  if (matching.length > 1) {
+    const views = matching.map((z) => `${z.view?.name ?? '?'} (zone id ${z.id})`).join(', ');
+    throw new TerminalError(`zone exists in several NetBox views served by our nameserver: ${views}; set NETBOX_PDNS_NB_VIEW_ID to choose one`);
   }
-
-  async function createInPdns(desired: ReturnType<typeof buildDesiredZone>['desired']): Promise<ZoneResult> {
-    const changes = { creates: desired.rrsets.length, updates: 0, deletes: 0 };
-    if (dryRun) {
-      log.info('dry run: would create zone', changes);
-      return result({ outcome: 'created', changes, plan: diffZone(desired, null) });
-    }
-    const spec = buildZoneCreate(desired, { kind: deps.settings.zoneKind, account: deps.settings.ownerId });
-    const created = await deps.pdns.createZone(spec);
-    if (created === 'exists') {
-      // Created meanwhile by someone else: fall back to a normal sync against what is there now.
-      log.warn('zone appeared in PowerDNS while we were creating it (409): syncing it instead');
-      const existing = await deps.pdns.getZone(zone);
-      if (!existing) throw new UpstreamError('zone reported as existing but not found', 'pdns', 'transient', { operation: 'createZone' });
-      if (existing.account !== deps.settings.ownerId) {
-        return result({ outcome: 'skipped', error: `zone created concurrently with account "${existing.account}"` });
-      }
-      const plan = diffZone(desired, actualFromPdns(existing));
-      if (!isEmptyPlan(plan)) await applyPlan(plan);
-      return result({ outcome: 'changed', plan, changes: planSummary(plan) });
-    }
-    deps.observer?.rrsetChanges('create', changes.creates);
-    await maybeNotify();
-    log.info('zone created', changes);
-    return result({ outcome: 'created', changes });
-  }
-
-  async function applyPlan(plan: ZonePlan): Promise<void> {
-    await deps.pdns.patchRRsets(zone, planToChanges(plan));
-    const summary = planSummary(plan);
-    deps.observer?.rrsetChanges('create', summary.creates);
-    deps.observer?.rrsetChanges('update', summary.updates);
-    deps.observer?.rrsetChanges('delete', summary.deletes);
-    await maybeNotify();
-  }
-
-  async function maybeNotify(): Promise<void> {
-    if (!deps.settings.notify || !NOTIFY_KINDS.has(deps.settings.zoneKind.toLowerCase())) return;
-    try {
-      await deps.pdns.notify(zone);
-    } catch (err) {
-      // The change is applied; secondaries still catch up on their SOA refresh.
-      log.warn(`NOTIFY failed: ${errorMessage(err)}`);
-    }
-  }
+  return matching[0];
 }
 
 /** Maps an error to the bounded failure-reason label. */
 export function failureReason(err: unknown): FailureReason {
-  if (err instanceof UnsafePlanError) return 'unsafe_plan';
   if (err instanceof UpstreamError) {
     if (err.errorClass === 'auth') return 'auth';
     if (err.upstream === 'netbox') return err.errorClass === 'transient' ? 'netbox_unavailable' : 'invalid_data';

@@ -73,7 +73,7 @@ export function benchDiff(zones: number, perZone: number, runs = 5): DiffResult 
   const desired = desiredZones(store);
   const counter = { n: 0 };
   const pdnsZones = desired.map((d) => driftedPdnsZone(d, counter));
-  const actual: ActualZone[] = pdnsZones.map(actualFromPdns);
+  const actual: ActualZone[] = pdnsZones.map((z) => actualFromPdns(z));
   const rrsets = desired.reduce((n, d) => n + d.rrsets.length, 0);
   let changed = 0;
   const diffRuns: number[] = [];

@@ -59,7 +59,7 @@ describe('netbox-pdns CLI', function () {
   it('plan exits 3 with the pending changes, sync applies them, then plan exits 0', async () => {
     const pending = await cli(['plan'], env.env());
     expect(pending.code).to.equal(3);
-    expect(pending.stdout).to.include('cli.example. (create zone)');
+    expect(pending.stdout).to.include('cli.example.: create zone (kind Native, account netbox-pdns)');
     expect(pending.stdout, pending.stdout).to.include('+ www.cli.example. 86400 A 192.0.2.1');
 
     const json = await cli(['plan', '--json'], env.env());

@@ -9,6 +9,9 @@ import { runFullReconcile } from '../../src/reconcile/full.js';
 import { createMemoryLogger } from '../../src/util/log.js';
 import { systemClock } from '../../src/util/clock.js';
 import type { NetboxSource } from '../../src/netbox/source.js';
+import { createTargetMemory } from '../../src/reconcile/memory.js';
+import { createReadLedger } from '../../src/reconcile/ledger.js';
+import { runZoneTask } from '../../src/reconcile/zone-task.js';
 
 describe('full reconcile in chunks', function () {
   this.timeout(30_000);
@@ -39,10 +42,13 @@ describe('full reconcile in chunks', function () {
       },
     };
     const { logger } = createMemoryLogger();
+    const targets = core.targets.map((target) => ({ target, memory: createTargetMemory() }));
+    const ledger = createReadLedger();
+    const settings = { dryRun: false };
     const result = await runFullReconcile({
-      netbox, pdns: core.pdns, logger, clock: systemClock, settings: core.settings, recordChunkZones: 1,
-      dispatch: (zone, options) => core.engine.reconcileZone(zone, 'cli', options),
-    });
+      netbox, targets, logger, clock: systemClock, settings, ledger, concurrency: 4, recordChunkZones: 1,
+      runZone: (zone, options) => runZoneTask(zone, { netbox, targets, logger, clock: systemClock, settings, ledger }, options),
+    }, 'cli');
     expect(result.outcome).to.equal('failure');
     expect(result.error).to.match(/403/);
     const outcomes = Object.fromEntries(result.zones.map((z) => [z.zone, z.outcome]));

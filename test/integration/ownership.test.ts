@@ -31,9 +31,9 @@ describe('ownership and zone settings', function () {
     expect((await queryDns(env.pdns.dnsPort, 'www.keep.example', 'A')).answers).to.deep.equal(['198.51.100.9']);
   });
 
-  it('adopts a pre-existing zone NetBox serves for our nameserver: marker set, serial handed to NetBox, content synced', async () => {
+  it('with adoption "always", adopts a pre-existing zone NetBox serves for our nameserver: marker set, serial handed to NetBox, content synced', async () => {
     await createForeign('adopt.example.');
-    const { core, logs } = env.core();
+    const { core, logs } = env.core({ NETBOX_PDNS_ADOPT_ZONES: 'always' });
     const result = await core.engine.fullReconcile('cli', { zones: ['adopt.example.'] });
     expect(result.zones[0]?.outcome).to.equal('changed');
     const zone = await env.direct.client.getZone('adopt.example.');

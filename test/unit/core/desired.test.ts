@@ -143,7 +143,7 @@ describe('core/buildDesiredZone', () => {
     });
   });
 
-  describe('reports CNAME conflicts PowerDNS would refuse (422) as errors', () => {
+  describe('leaves out CNAMEs PowerDNS would refuse (422) and reports them, keeping the rest of the zone', () => {
     const cases: Array<[string, ReturnType<typeof netboxRecord>[], string[]]> = [
       ['CNAME with another type at the same name', [netboxRecord('www', 'CNAME', 'web'), netboxRecord('www', 'A', '192.0.2.1'), netboxRecord('www', 'TXT', 'x')],
         ['www.example.com. CNAME: conflicts with A, TXT at the same name']],
@@ -153,18 +153,22 @@ describe('core/buildDesiredZone', () => {
     ];
     for (const [title, records, errors] of cases) {
       it(title, () => {
-        expect(buildDesiredZone(netboxZone(), records).errors).to.deep.equal(errors);
+        const built = buildDesiredZone(netboxZone(), records);
+        expect(built.invalid.map((i) => i.reason)).to.deep.equal(errors);
+        expect(built.errors).to.deep.equal([]);
+        expect(built.desired.rrsets.some((r) => r.type === 'CNAME')).to.equal(false);
+        expect(built.desired.rrsets.length).to.equal(records.filter((r) => r.type !== 'CNAME').length > 0 ? 3 : 1);
       });
     }
 
     it('does not count duplicate CNAME values as two records', () => {
       const records = [netboxRecord('www', 'CNAME', 'web'), netboxRecord('www', 'CNAME', 'web.example.com.')];
-      expect(buildDesiredZone(netboxZone(), records).errors).to.deep.equal([]);
+      expect(buildDesiredZone(netboxZone(), records).invalid).to.deep.equal([]);
     });
 
     it('ignores an inactive record when looking for conflicts', () => {
       const records = [netboxRecord('www', 'CNAME', 'web'), netboxRecord('www', 'A', '192.0.2.1', { active: false })];
-      expect(buildDesiredZone(netboxZone(), records).errors).to.deep.equal([]);
+      expect(buildDesiredZone(netboxZone(), records).invalid).to.deep.equal([]);
     });
   });
 

@@ -123,7 +123,7 @@ describe('core/diffZone', () => {
     it('deletes an rrset NetBox no longer has', () => {
       const plan = diffZone(desiredZone([]), actualOf([rr('old.example.com.', 'A', 300, '192.0.2.1')]));
       expect(plan.deletes).to.deep.equal([rr('old.example.com.', 'A', 300, '192.0.2.1')]);
-      expect(describePlan(plan)[0]).to.equal('- old.example.com. A');
+      expect(describePlan(plan)[0]).to.equal('- old.example.com. 300 A 192.0.2.1');
     });
 
     it('describes a create one record per line', () => {

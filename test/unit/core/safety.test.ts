@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { checkEmptySource, checkZoneDeletionSafety, checkZonePlanSafety } from '../../../src/core/safety.js';
-import type { RRset, ZonePlan } from '../../../src/core/types.js';
+import type { RRset, RRsetDiff as ZonePlan } from '../../../src/core/types.js';
 import { rr, soa } from './fixtures.js';
 
 const OPTS = { maxChangeRatio: 0.3, minRrsets: 10 };

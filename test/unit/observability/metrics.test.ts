@@ -58,7 +58,7 @@ function exerciseAll(metrics: Metrics): void {
   metrics.mqttConnected.set(1);
   metrics.mqttReconnects.inc();
   metrics.mqttLastConnect.setToCurrentTime();
-  metrics.zonesManaged.set(7);
+  metrics.bindGauges({ zonesManaged: () => 7 });
   metrics.onLog('warn');
   const observer = metrics.upstreamObserver();
   observer.request({ upstream: 'pdns', method: 'PATCH', endpoint: 'zone', code: '204', durationSeconds: 0.05 });
@@ -138,7 +138,7 @@ describe('observability/metrics', () => {
   it('reads the queue gauges at scrape time through bindQueue', async () => {
     const { metrics } = fresh();
     let pending = 5;
-    metrics.bindQueue({ pending: () => pending, running: () => 2 });
+    metrics.bindGauges({ pending: () => pending, running: () => 2 });
     expect(valueOf(await scrape(metrics), `${P}zone_tasks_pending`)).to.equal(5);
     pending = 0;
     const samples = await scrape(metrics);
@@ -148,7 +148,7 @@ describe('observability/metrics', () => {
 
   it('still scrapes when a queue getter throws', async () => {
     const { metrics } = fresh();
-    metrics.bindQueue({
+    metrics.bindGauges({
       pending: () => {
         throw new Error('queue gone');
       },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createStatusStore, type StatusExtra } from '../../../src/observability/status-store.js';
+import { createStatusStore, type StatusExtra, type ZoneStatus } from '../../../src/observability/status-store.js';
 import type { ZoneResult } from '../../../src/reconcile/types.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
@@ -12,7 +12,7 @@ const extra: StatusExtra = {
 
 function result(clock: ManualClock, zone: string, outcome: ZoneResult['outcome'], over: Partial<ZoneResult> = {}): ZoneResult {
   return {
-    zone, outcome, changes: { creates: 1, updates: 2, deletes: 0 }, dryRun: false, warnings: [],
+    zone, target: 'localhost', trigger: 'cron', outcome, changes: { creates: 1, updates: 2, deletes: 0 }, rejected: [], dryRun: false, warnings: [],
     durationMs: 12.4, finishedAt: clock.now(), ...over,
   };
 }
@@ -67,7 +67,7 @@ describe('status store', () => {
       expect(doc().status).to.equal('Degraded');
       expect(doc().reliability.last_reconcile).to.include({ outcome: 'failure', error: 'boom', duration_ms: 10 });
       store.recordFullReconcile({ outcome: 'refused', durationMs: 10 });
-      expect(doc().status).to.equal('Healthy');
+      expect(doc().status).to.equal('Warning');
     });
 
     it('Degraded while PowerDNS is failing, Healthy again on the next good call', () => {
@@ -100,8 +100,8 @@ describe('status store', () => {
       expect(doc().zones.managed).to.equal(3);
       expect(doc().zones.failing_count).to.equal(2);
       expect(doc().zones.failing).to.deep.equal([
-        { zone: 'a.example.', outcome: 'refused', at: '2025-01-01T00:00:00.000Z', changes: { creates: 1, updates: 2, deletes: 0 }, error: 'plan deletes 80% of rrsets' },
-        { zone: 'b.example.', outcome: 'failed', at: '2025-01-01T00:00:00.000Z', changes: { creates: 1, updates: 2, deletes: 0 }, error: 'PowerDNS 422: bad content' },
+        { zone: 'a.example.', target: 'localhost', outcome: 'refused', at: '2025-01-01T00:00:00.000Z', changes: { creates: 1, updates: 2, deletes: 0 }, error: 'plan deletes 80% of rrsets' },
+        { zone: 'b.example.', target: 'localhost', outcome: 'failed', at: '2025-01-01T00:00:00.000Z', changes: { creates: 1, updates: 2, deletes: 0 }, error: 'PowerDNS 422: bad content' },
       ]);
       clock.advance(5000);
       store.recordZoneResult(result(clock, 'b.example.', 'changed'));
@@ -113,7 +113,7 @@ describe('status store', () => {
       store.recordZoneResult(result(clock, 'a.example.', 'failed', { error: 'x' }));
       clock.advance(60_001);
       expect(doc().zones.failing).to.deep.equal([]);
-      expect(store.zoneStatus('a.example.')?.outcome).to.equal('failed');
+      expect((store.zoneStatus('a.example.') as ZoneStatus | null)?.outcome).to.equal('failed');
     });
 
     it('does not count deleted or skipped zones as managed', () => {
@@ -128,10 +128,10 @@ describe('status store', () => {
       const { clock, store } = setup();
       store.recordZoneResult(result(clock, 'example.org.', 'failed', { error: 'e1', warnings: ['w'], failureReason: 'pdns_unavailable' }));
       clock.advance(1000);
-      store.recordZoneResult(result(clock, 'example.org.', 'changed', { plan: { zone: 'example.org.' } as unknown as ZoneResult['plan'] }));
+      store.recordZoneResult(result(clock, 'example.org.', 'changed', { plan: { zone: 'example.org.', kept: [] } as unknown as ZoneResult['plan'] }));
       const expected = {
-        zone: 'example.org.', outcome: 'changed', at: '2025-01-01T00:00:01.000Z', changes: { creates: 1, updates: 2, deletes: 0 },
-        error: null, failure_reason: null, warnings: [], dry_run: false, duration_ms: 12,
+        zone: 'example.org.', target: 'localhost', outcome: 'changed', at: '2025-01-01T00:00:01.000Z', changes: { creates: 1, updates: 2, deletes: 0 },
+        error: null, failure_reason: null, refusal: null, rejected: [], kept: [], warnings: [], dry_run: false, duration_ms: 12,
       };
       expect(store.zoneStatus('example.org.')).to.deep.equal(expected);
       expect(store.zoneStatus('Example.ORG')).to.deep.equal(expected);
@@ -151,7 +151,7 @@ describe('status store', () => {
     it('cuts long error strings', () => {
       const { clock, store } = setup();
       store.recordZoneResult(result(clock, 'a.example.', 'failed', { error: 'x'.repeat(10_000) }));
-      expect(store.zoneStatus('a.example.')?.error?.length).to.be.at.most(501);
+      expect((store.zoneStatus('a.example.') as ZoneStatus | null)?.error?.length).to.be.at.most(501);
     });
   });
 
@@ -198,7 +198,7 @@ describe('status store', () => {
       expect(d.mqtt).to.deep.equal({ enabled: false });
       expect(d.queue).to.deep.equal({ pending: 2, running: 1 });
       expect(d.reliability.lock_contention_events).to.equal(3);
-      expect(Object.keys(d)).to.deep.equal(['status', 'uptime_seconds', 'initial_sync', 'scheduler', 'mqtt', 'queue', 'reliability', 'upstreams', 'zones']);
+      expect(Object.keys(d)).to.deep.equal(['status', 'problems', 'uptime_seconds', 'initial_sync', 'scheduler', 'mqtt', 'queue', 'reliability', 'upstreams', 'zones']);
     });
   });
 });

@@ -11,7 +11,7 @@ const records = (...contents: string[]): Array<{ content: string; disabled: bool
 describe('core/actualFromPdns', () => {
   it('keeps the zone metadata', () => {
     const actual = actualFromPdns({ ...zone([]), id: '0=2F26.2.0.192.in-addr.arpa.', name: '0/26.2.0.192.in-addr.arpa.', kind: 'Master', serial: 9 });
-    expect(actual).to.deep.equal({ name: '0/26.2.0.192.in-addr.arpa.', id: '0=2F26.2.0.192.in-addr.arpa.', kind: 'Master', account: 'netbox-pdns', serial: 9, rrsets: [] });
+    expect(actual).to.deep.equal({ name: '0/26.2.0.192.in-addr.arpa.', id: '0=2F26.2.0.192.in-addr.arpa.', kind: 'Master', account: 'netbox-pdns', soaEditApi: '', serial: 9, rrsets: [] });
   });
 
   it('lower-cases names and types, sorts rrsets by name then type and records by content', () => {
@@ -28,7 +28,7 @@ describe('core/actualFromPdns', () => {
   });
 
   it('drops rrsets without records (comments only)', () => {
-    const actual = actualFromPdns(zone([{ name: 'c.example.com.', type: 'A', ttl: 300, records: [], comments: [{ content: 'x' }] }]));
+    const actual = actualFromPdns(zone([{ name: 'c.example.com.', type: 'A', ttl: 300, records: [], comments: [{ content: 'x', account: 'someone' }] }]));
     expect(actual.rrsets).to.deep.equal([]);
   });
 

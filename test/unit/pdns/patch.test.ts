@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { buildZoneCreate, planToChanges } from '../../../src/pdns/patch.js';
-import type { ZonePlan } from '../../../src/core/types.js';
+import type { RRsetDiff as ZonePlan } from '../../../src/core/types.js';
 import { desiredZone, rr, soa } from '../core/fixtures.js';
 
 describe('core/patch', () => {

@@ -1,0 +1,41 @@
+/**
+ * A zone plan in words, one line per write and per rrset kept, for `plan`, `sync` and logs:
+ *   example.com.: create zone (kind Native, account netbox-pdns)
+ *   * kind: Master → Native
+ *   - old.example.com. 300 A 192.0.2.9
+ *   + www.example.com. 300 A 192.0.2.1
+ *   ~ mail.example.com. MX 3600 → 300
+ *   = _acme-challenge.www.example.com. TXT kept (protected): protected by the rule _acme-challenge.*:TXT
+ */
+import { describePlan } from './diff.js';
+import type { ZonePlan } from './plan.js';
+
+/** The headline: what happens to the zone as a whole. */
+export function describeZoneAction(plan: ZonePlan): string {
+  const setting = (field: string): string | undefined => plan.settings.find((s) => s.field === field)?.to;
+  switch (plan.action) {
+    case 'create':
+      return `create zone (kind ${setting('kind') ?? '?'}, account ${setting('account') ?? '?'})`;
+    case 'adopt': {
+      const account = plan.settings.find((s) => s.field === 'account');
+      return `adopt zone (account "${account?.from ?? ''}" → "${account?.to ?? ''}")`;
+    }
+    case 'delete':
+      return `delete zone with its ${plan.deletes.length} rrset(s) (${plan.reason ?? 'gone from NetBox'})`;
+    case 'skip':
+      return `left alone: ${plan.reason ?? ''}`;
+    case 'update':
+      return 'update zone';
+  }
+}
+
+/** Every line of the plan below the headline. A deleted zone lists the rrsets it takes with it. */
+export function describeZonePlan(plan: ZonePlan): string[] {
+  const lines: string[] = [];
+  if (plan.action !== 'create') {
+    for (const s of plan.settings) lines.push(`* ${s.field}: ${s.from === null ? '(none)' : JSON.stringify(s.from)} → ${JSON.stringify(s.to)}`);
+  }
+  lines.push(...describePlan(plan));
+  for (const k of plan.kept) lines.push(`= ${k.name} ${k.type} kept (${k.reason}): ${k.detail}`);
+  return lines;
+}
