@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { normaliseContent } from '../../../src/core/normalise.js';
+import { ORIGIN as TABLE_ORIGIN, REFUSED, ROUND_TRIP, UNKNOWN_TO_PDNS } from '../../support/record-type-cases.js';
 
 const ORIGIN = 'example.com.';
 
@@ -195,6 +196,25 @@ describe('core/normaliseContent', () => {
 
     it('names the type and the value in the message', () => {
       expect(() => normaliseContent('MX', 'mx1.example.net.', ORIGIN)).to.throw('invalid MX content "mx1.example.net."');
+    });
+  });
+
+  describe('the record-type table of the integration test (every type and spelling the plugin can hold)', () => {
+    for (const [type, value, expected] of ROUND_TRIP) {
+      it(`${type} ${JSON.stringify(value)} → ${JSON.stringify(expected)}`, () => {
+        expect(normaliseContent(type, value, TABLE_ORIGIN)).to.equal(expected);
+        expect(normaliseContent(type, expected, TABLE_ORIGIN), 'idempotent').to.equal(expected);
+      });
+    }
+    for (const [type, value, reason] of REFUSED) {
+      it(`refuses ${type} ${JSON.stringify(value)}`, () => {
+        expect(() => normaliseContent(type, value, TABLE_ORIGIN)).to.throw(Error, reason);
+      });
+    }
+    it('refuses every type PowerDNS 4.7 does not know', () => {
+      for (const [type, value] of UNKNOWN_TO_PDNS) {
+        expect(() => normaliseContent(type, value, TABLE_ORIGIN), type).to.throw(Error, `does not support the ${type} type`);
+      }
     });
   });
 
