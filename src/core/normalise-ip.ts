@@ -13,15 +13,43 @@ export function canonicalIpv4(value: string): string {
   return value;
 }
 
-/** The canonical text of an IPv6 address, as PowerDNS returns it. */
+/** The canonical text of an IPv6 address in AAAA content, as PowerDNS returns it. */
 export function canonicalIpv6(value: string): string {
-  if (!isIPv6(value) || value.includes('%')) throw new Error(`${JSON.stringify(value)} is not an IPv6 address`);
-  // The WHATWG URL serialiser implements RFC 5952 compression.
-  const canonical = new URL(`http://[${value}]/`).hostname.slice(1, -1);
+  const canonical = rfc5952(value);
   if (glibcWouldShowDotted(canonical)) {
     throw new Error(`${JSON.stringify(value)} is an IPv4-mapped or IPv4-compatible IPv6 address, which PowerDNS 4.7 cannot round-trip`);
   }
   return canonical;
+}
+
+/**
+ * An IPv6 address the way glibc's inet_ntop writes it, dotted tail included. PowerDNS 4.7 writes the
+ * IPv6 inside APL, IPSECKEY and SVCB ipv6hint like this and, unlike AAAA, also reads it back.
+ */
+export function inetNtop6(value: string): string {
+  const canonical = rfc5952(value);
+  if (!glibcWouldShowDotted(canonical)) return canonical;
+  const words = expand(canonical);
+  const v4 = [(words[6] ?? 0) >> 8, (words[6] ?? 0) & 0xff, (words[7] ?? 0) >> 8, (words[7] ?? 0) & 0xff].join('.');
+  return words[5] === 0xffff ? `::ffff:${v4}` : `::${v4}`;
+}
+
+function rfc5952(value: string): string {
+  if (!isIPv6(value) || value.includes('%')) throw new Error(`${JSON.stringify(value)} is not an IPv6 address`);
+  // The WHATWG URL serialiser implements RFC 5952 compression.
+  return new URL(`http://[${value}]/`).hostname.slice(1, -1);
+}
+
+/** The 16 bytes of an IPv6 address. */
+export function ipv6Bytes(value: string): number[] {
+  return expand(rfc5952(value)).flatMap((w) => [w >> 8, w & 0xff]);
+}
+
+/** An IPv6 address from 16 bytes, RFC 5952 form. */
+export function ipv6FromBytes(bytes: number[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
+  return rfc5952(words.join(':'));
 }
 
 /** glibc's inet_ntop rule: the longest zero run starts at word 0 and is 6 words, or 5 words then ffff. */

@@ -18,13 +18,17 @@ const MAX_STRING_BYTES = 255;
 /**
  * Splits content into whitespace-separated tokens, treating `"..."` (with backslash escapes) as one
  * token. Adjacent quoted strings (`"a""b"`) are separate tokens. Throws on an unterminated string.
+ * With `groups`, unquoted `(` and `)` separate tokens and are dropped, as in a zone file: dnspython
+ * accepts `257 3 8 ( AwEAA... )`, so NetBox may hold it.
  */
-export function tokenise(value: string): Token[] {
+export function tokenise(value: string, opts: { groups?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
+  const separator = opts.groups ? /[\s()]/ : /\s/;
+  const tokenEnd = opts.groups ? /[\s"()]/ : /[\s"]/;
   let i = 0;
   while (i < value.length) {
     const c = value.charAt(i);
-    if (/\s/.test(c)) {
+    if (separator.test(c)) {
       i += 1;
     } else if (c === '"') {
       const end = closingQuote(value, i + 1);
@@ -33,7 +37,7 @@ export function tokenise(value: string): Token[] {
       i = end + 1;
     } else {
       let j = i;
-      while (j < value.length && !/[\s"]/.test(value.charAt(j))) j += value.charAt(j) === '\\' ? 2 : 1;
+      while (j < value.length && !tokenEnd.test(value.charAt(j))) j += value.charAt(j) === '\\' ? 2 : 1;
       tokens.push({ text: value.slice(i, Math.min(j, value.length)), quoted: false });
       i = j;
     }

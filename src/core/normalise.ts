@@ -6,47 +6,56 @@
  * the rendering: names keep their case, hex is lower-cased, numbers lose leading zeros, strings are
  * quoted. Each type below was checked against a real pdns 4.7.3 (PATCH then GET).
  */
-import { absoluteName } from './names.js';
-import { canonicalIpv4, canonicalIpv6 } from './normalise-ip.js';
+import { normaliseApl } from './normalise-apl.js';
+import { canonicalBase64, joinedBase64 } from './normalise-base64.js';
+import { algorithm, certType, normaliseCsync, normaliseNsec, normaliseNsec3, normaliseRrsig, salt } from './normalise-dnssec.js';
+import { isGeneric, normaliseGeneric } from './normalise-generic.js';
+import { canonicalIpv4, canonicalIpv6, inetNtop6 } from './normalise-ip.js';
 import { normaliseLoc } from './normalise-loc.js';
+import { contentName, hostName } from './normalise-name.js';
 import { normaliseSvcb } from './normalise-svcb.js';
 import { joinTokens, normaliseTxt, quoteToken, tokenise, type Token } from './normalise-text.js';
+import { TYPE_NUMBERS, UNSUPPORTED_TYPES } from './rrtypes.js';
 import type { ZoneName } from './types.js';
 
 /**
- * Field kinds: `int` decimal without leading zeros; `name` absolute target (case kept); `str`
- * quoted character-string; `word` kept as is; `upper` upper-cased mnemonic; `lower` lower-cased;
- * `ip` IPv4/IPv6/name gateway; `hex`, `b64` and `text` take every remaining token (hex lower-cased
- * and joined, base64 joined and re-encoded, text one quoted string).
+ * Field kinds: `int` decimal without leading zeros; `name` absolute target (case kept, escapes the
+ * PowerDNS way); `host` a name that must be a host name, root allowed (MX, SRV), `nshost` the same
+ * without the root (NS); `str` quoted character-string; `word` kept as is; `upper` upper-cased
+ * mnemonic; `alg` DNSSEC algorithm (mnemonic → number); `cert` CERT type (mnemonic → number);
+ * `ipv4`; `eui` EUI-48/64 (lower case); `locator` NID/L64 16-bit groups (upper case, PowerDNS
+ * rewrites them so); `salt` NSEC3PARAM salt; `hex`, `b64` and `text` take every remaining token
+ * (hex lower-cased and joined, base64 joined and re-encoded, text one quoted string).
  */
-type Field = 'int' | 'name' | 'str' | 'word' | 'upper' | 'lower' | 'ip' | 'hex' | 'b64' | 'text';
+type Field = 'int' | 'name' | 'host' | 'nshost' | 'str' | 'word' | 'upper' | 'alg' | 'cert' | 'ipv4' | 'eui' | 'locator' | 'salt' | 'hex' | 'b64' | 'text';
 
 const LAYOUTS: Record<string, Field[]> = {
-  CNAME: ['name'], DNAME: ['name'], NS: ['name'], PTR: ['name'], ALIAS: ['name'],
+  CNAME: ['name'], DNAME: ['name'], NS: ['nshost'], PTR: ['name'], ALIAS: ['name'],
   MB: ['name'], MG: ['name'], MR: ['name'], MINFO: ['name', 'name'], RP: ['name', 'name'],
-  MX: ['int', 'name'], KX: ['int', 'name'], AFSDB: ['int', 'name'],
-  SRV: ['int', 'int', 'int', 'name'],
+  MX: ['int', 'host'], KX: ['int', 'name'], AFSDB: ['int', 'name'], LP: ['int', 'name'],
+  SRV: ['int', 'int', 'int', 'host'],
   NAPTR: ['int', 'int', 'str', 'str', 'str', 'name'],
   HINFO: ['str', 'str'],
   CAA: ['int', 'word', 'text'],
   URI: ['int', 'int', 'str'],
   SSHFP: ['int', 'int', 'hex'],
   TLSA: ['int', 'int', 'int', 'hex'], SMIMEA: ['int', 'int', 'int', 'hex'],
-  DS: ['int', 'int', 'int', 'hex'], CDS: ['int', 'int', 'int', 'hex'], DLV: ['int', 'int', 'int', 'hex'],
-  ZONEMD: ['int', 'int', 'int', 'hex'], NSEC3PARAM: ['int', 'int', 'int', 'hex'],
-  DNSKEY: ['int', 'int', 'int', 'b64'], CDNSKEY: ['int', 'int', 'int', 'b64'], KEY: ['int', 'int', 'int', 'b64'],
-  CERT: ['int', 'int', 'int', 'b64'], IPSECKEY: ['int', 'int', 'int', 'ip', 'b64'],
+  DS: ['int', 'alg', 'int', 'hex'], CDS: ['int', 'alg', 'int', 'hex'], DLV: ['int', 'alg', 'int', 'hex'],
+  ZONEMD: ['int', 'int', 'int', 'hex'], NSEC3PARAM: ['int', 'int', 'int', 'salt'],
+  DNSKEY: ['int', 'int', 'alg', 'b64'], CDNSKEY: ['int', 'int', 'alg', 'b64'], KEY: ['int', 'int', 'alg', 'b64'],
+  CERT: ['cert', 'int', 'alg', 'b64'],
   OPENPGPKEY: ['b64'], DHCID: ['b64'],
-  EUI48: ['lower'], EUI64: ['lower'],
+  EUI48: ['eui'], EUI64: ['eui'],
+  NID: ['int', 'locator'], L64: ['int', 'locator'], L32: ['int', 'ipv4'],
   LUA: ['upper'],
   SOA: ['name', 'name', 'int', 'int', 'int', 'int', 'int'],
 };
 
-/** Types netbox-plugin-dns (dnspython) accepts but PowerDNS 4.7 refuses with "unknown type given". */
-const UNSUPPORTED = new Set([
-  'AMTRELAY', 'ATMA', 'AVC', 'GPOS', 'HIP', 'ISDN', 'MD', 'MF', 'NINFO', 'NSAP', 'NSAP-PTR', 'NULL',
-  'NXT', 'PX', 'RESINFO', 'RT', 'WALLET', 'WKS', 'X25',
-]);
+/** PowerDNS's own types, which the plugin takes as custom types without validating them. */
+const CUSTOM_TYPES = new Set(['ALIAS', 'LUA']);
+
+/** Types dnspython knows only in the RFC 3597 generic form (`\# length hex`), see normalise-generic. */
+const GENERIC_ONLY = new Set(['SIG', 'A6']);
 
 /**
  * Normalises one record's content. `value` is NetBox's `absolute_value` when present, else `value`
@@ -64,7 +73,14 @@ export function normaliseContent(type: string, value: string, origin: ZoneName):
 }
 
 function normaliseByType(rtype: string, value: string, origin: ZoneName): string {
-  if (UNSUPPORTED.has(rtype)) throw new Error(`PowerDNS 4.7 does not support the ${rtype} type`);
+  if (UNSUPPORTED_TYPES.has(rtype)) throw new Error(`PowerDNS 4.7 does not support the ${rtype} type`);
+  if (isGeneric(value) && rtype in TYPE_NUMBERS && !CUSTOM_TYPES.has(rtype)) {
+    const decoded = normaliseGeneric(rtype, value);
+    return GENERIC_ONLY.has(rtype) ? decoded : normaliseByType(rtype, decoded, origin);
+  }
+  if (GENERIC_ONLY.has(rtype)) throw new Error(`${rtype} content must be in the RFC 3597 generic form (\\# length hex), the only one PowerDNS 4.7 holds`);
+  const special = SPECIAL[rtype];
+  if (special) return special(value, origin);
   switch (rtype) {
     case 'A':
       return canonicalIpv4(value.trim());
@@ -79,13 +95,57 @@ function normaliseByType(rtype: string, value: string, origin: ZoneName): string
     case 'LOC':
       return normaliseLoc(value);
   }
-  const tokens = tokenise(value);
   const layout = LAYOUTS[rtype];
   if (!layout) {
+    // Custom types (LUA-like, not validated by the plugin): tokens kept, spacing normalised.
+    const tokens = tokenise(value);
     if (tokens.length === 0) throw new Error('content is empty');
     return joinTokens(tokens);
   }
-  return applyLayout(layout, tokens, origin);
+  return applyLayout(layout, tokenise(value, { groups: true }), origin);
+}
+
+/** Bare words of dnspython-validated content (a quoted string where a word belongs is refused). */
+function words(value: string): string[] {
+  return tokenise(value, { groups: true }).map((t) => {
+    if (t.quoted) throw new Error(`unexpected quoted string "${t.text}"`);
+    return t.text;
+  });
+}
+
+/** Types whose layout a field list cannot express. */
+const SPECIAL: Record<string, (value: string, origin: ZoneName) => string> = {
+  RRSIG: (value, origin) => normaliseRrsig(words(value), origin),
+  NSEC: (value, origin) => normaliseNsec(words(value), origin),
+  NSEC3: (value) => normaliseNsec3(words(value)),
+  CSYNC: (value) => normaliseCsync(words(value)),
+  APL: (value) => normaliseApl(words(value)),
+  IPSECKEY: (value, origin) => normaliseIpseckey(words(value), origin),
+};
+
+/**
+ * `precedence gateway-type algorithm gateway key`. PowerDNS 4.7 writes no gateway field for type 0
+ * (dnspython requires `.` there) and no key for algorithm 0 (dnspython requires one, so that
+ * cannot be held); an IPv6 gateway is written in inet_ntop form (measured, 4.7.3).
+ */
+function normaliseIpseckey(input: string[], origin: ZoneName): string {
+  // PowerDNS's own form (no gateway field for type 0) is accepted too, so normalising is idempotent.
+  const tokens = input[1] === '0' && input.length === 4 ? [...input.slice(0, 3), '.', ...input.slice(3)] : input;
+  if (tokens.length < 5) throw new Error(`expected 5 fields (precedence gateway-type algorithm gateway key), got ${tokens.length}`);
+  const [precedence = '', gatewayType = '', alg = '', gateway = '', ...key] = tokens;
+  const head = [precedence, gatewayType, alg].map((t) => singleField('int', { text: t, quoted: false }, origin));
+  if (Number(head[1]) > 3) throw new Error(`gateway type ${gatewayType} is not 0, 1, 2 or 3`);
+  if (head[2] === '0') throw new Error('algorithm 0 means "no key", but a key is given; PowerDNS 4.7 cannot hold both');
+  const renderedGateway = [
+    () => {
+      if (gateway !== '.') throw new Error('gateway type 0 needs the gateway "."');
+      return null;
+    },
+    () => canonicalIpv4(gateway),
+    () => inetNtop6(gateway),
+    () => contentName(gateway, origin),
+  ][Number(head[1])]?.();
+  return [...head, renderedGateway, canonicalBase64(joinedBase64(key))].filter((s) => s !== null).join(' ');
 }
 
 function applyLayout(layout: Field[], tokens: Token[], origin: ZoneName): string {
@@ -115,13 +175,26 @@ function singleField(field: Field, token: Token, origin: ZoneName): string {
       if (!/^\d+$/.test(text) || Number(text) > 0xffffffff) throw new Error(`${JSON.stringify(text)} is not a number`);
       return String(Number(text));
     case 'name':
-      return text === '.' ? '.' : absoluteName(text, origin);
-    case 'ip':
-      if (text.includes(':')) return canonicalIpv6(text);
-      if (/^[\d.]+$/.test(text)) return canonicalIpv4(text);
-      return text === '.' ? '.' : absoluteName(text, origin);
-    case 'lower':
+      return contentName(text, origin);
+    case 'host':
+    case 'nshost':
+      return hostName(text, origin, { root: field === 'host' });
+    case 'alg':
+      return algorithm(text);
+    case 'cert':
+      return certType(text);
+    case 'ipv4':
+      return canonicalIpv4(text);
+    case 'eui':
+      if (!/^[0-9a-f]{2}(-[0-9a-f]{2}){5}([0-9a-f]{2}-[0-9a-f]{2})?$/i.test(text) && !/^[0-9a-f]{2}(-[0-9a-f]{2}){7}$/i.test(text)) {
+        throw new Error(`${JSON.stringify(text)} is not an EUI-48 or EUI-64 (xx-xx-...)`);
+      }
       return text.toLowerCase();
+    case 'locator':
+      if (!/^[0-9a-f]{4}(:[0-9a-f]{4}){3}$/i.test(text)) throw new Error(`${JSON.stringify(text)} is not four groups of four hex digits`);
+      return text.toUpperCase();
+    case 'salt':
+      return salt(text);
     case 'upper':
       return text.toUpperCase();
     default:
@@ -133,15 +206,12 @@ function restField(field: Field, tokens: Token[]): string {
   switch (field) {
     case 'hex': {
       const hex = tokens.map((t) => t.text).join('').toLowerCase();
-      if (hex === '-' || /^[0-9a-f]+$/.test(hex)) return hex;
+      if (hex.length === 0) throw new Error('the hex field is empty, and PowerDNS 4.7 refuses an empty field ("missing field")');
+      if (/^[0-9a-f]+$/.test(hex)) return hex;
       throw new Error(`${JSON.stringify(hex)} is not hexadecimal`);
     }
-    case 'b64': {
-      const b64 = tokens.map((t) => t.text).join('');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new Error(`${JSON.stringify(b64)} is not base64`);
-      // Re-encoding clears unused trailing bits, as PowerDNS does (`...Zr==` comes back `...Zg==`).
-      return Buffer.from(b64, 'base64').toString('base64');
-    }
+    case 'b64':
+      return canonicalBase64(joinedBase64(tokens.map((t) => t.text)));
     case 'text': {
       if (tokens.length === 1) return quoteToken(tokens[0] as Token);
       if (tokens.some((t) => t.quoted)) throw new Error('expected one quoted value');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { normaliseContent } from '../../../src/core/normalise.js';
+import { ORIGIN as TABLE_ORIGIN, REFUSED, ROUND_TRIP, UNKNOWN_TO_PDNS } from '../../support/record-type-cases.js';
 
 const ORIGIN = 'example.com.';
 
@@ -130,12 +131,43 @@ const FAILURES: Array<[string, string, RegExp]> = [
   ['DNSKEY', '257 3 8 not*base64', /not base64/],
   ['CAA', '0 issue "a" "b"', /one quoted value/],
   ['LOC', 'somewhere', /degrees/],
-  ['LOC', '51 30 12 N 0 7 39 W 9e3m', /bad distance/],
+  ['LOC', '51 30 12 N 0 7 39 W 9x3m', /bad distance/],
+  ['LOC', '51 30 12 N 0 7 39 W 1e20m', /out of range/],
+  // not reachable from NetBox (dnspython refuses them too), refused all the same
+  ['TLSA', '3 1 1', /expected 4 fields/],
+  ['SSHFP', '1 1 ', /expected 3 fields/],
+  ['DNSKEY', '257 3 8 ', /expected 4 fields/],
+  ['OPENPGPKEY', '', /expected 1 fields/],
+  ['SIG', 'A 8 2 3600 20300101000000 20000101000000 2143 foo.example. AAAA', /generic form/],
+  ['A6', '0 2001:db8::1', /generic form/],
+  ['A6', '\\# 2 00', /length says 2 bytes, the data has 1/],
+  ['MB', '\\# 2 0161', /too short/],
+  ['MB', '\\# 3 00 0000', /bytes left over/],
+  ['RRSIG', 'A 8 2 3600 203001010000 20000101000000 2143 foo. AAAA', /neither YYYYMMDDHHMMSS nor epoch/],
+  ['RRSIG', 'A 8 2 1y 20300101000000 20000101000000 2143 foo. AAAA', /BIND duration/],
+  ['NSEC', 'a.example. BOGUS', /unknown record type "BOGUS"/],
+  ['NSEC3', '1 1 12 aabb 2vptu5timamqttgl4luu9kg21e0aor3z', /base32hex/],
+  ['NSEC3PARAM', '1 0 12 abc', /salt/],
+  ['APL', '3:abcd/8', /family 3/],
+  ['APL', '1:192.0.2.0/33', /too long/],
+  ['IPSECKEY', '10 4 2 . AQNR', /gateway type 4/],
+  ['IPSECKEY', '10 0 2 gw AQNR', /needs the gateway "."/],
+  ['HTTPS', '1 . key1=h2', /generic spelling holds wire bytes/],
+  ['HTTPS', '1 . ech="not*b64"', /not base64/],
+  ['HTTPS', '1 . ipv4hint=192.0.2.01', /not an IPv4 address/],
+  ['CERT', 'BOGUS 0 0 AAAA', /certificate type/],
+  ['DS', '1 BOGUS 2 ab', /algorithm/],
+  ['NID', '10 14:4fff:ff20:ee64', /four groups of four hex digits/],
+  ['EUI48', '00-00-5e-00-53', /not an EUI-48/],
+  ['CNAME', `${'a'.repeat(64)}.example.`, /longer than 63 bytes/],
+  ['TA', '\\# 1 00', /does not support the TA type/],
+  ['NSAP_PTR', 'a.example.', /does not support/],
   ['HTTPS', '1', /priority and a target/],
   ['HTTPS', '1 . alpn=h2 alpn=h3', /appears twice/],
   ['HTTPS', '1 . bogus=1', /unknown parameter/],
   ['HTTPS', '1 . port=http', /port/],
   ['RT', '10 rt.example.', /PowerDNS 4.7 does not support the RT type/],
+  ['MX', '10 mail_1', /not a host name/],
   ['PX', '10 a. b.', /does not support/],
   ['X-CUSTOM', '   ', /empty/],
 ];
@@ -164,6 +196,25 @@ describe('core/normaliseContent', () => {
 
     it('names the type and the value in the message', () => {
       expect(() => normaliseContent('MX', 'mx1.example.net.', ORIGIN)).to.throw('invalid MX content "mx1.example.net."');
+    });
+  });
+
+  describe('the record-type table of the integration test (every type and spelling the plugin can hold)', () => {
+    for (const [type, value, expected] of ROUND_TRIP) {
+      it(`${type} ${JSON.stringify(value)} → ${JSON.stringify(expected)}`, () => {
+        expect(normaliseContent(type, value, TABLE_ORIGIN)).to.equal(expected);
+        expect(normaliseContent(type, expected, TABLE_ORIGIN), 'idempotent').to.equal(expected);
+      });
+    }
+    for (const [type, value, reason] of REFUSED) {
+      it(`refuses ${type} ${JSON.stringify(value)}`, () => {
+        expect(() => normaliseContent(type, value, TABLE_ORIGIN)).to.throw(Error, reason);
+      });
+    }
+    it('refuses every type PowerDNS 4.7 does not know', () => {
+      for (const [type, value] of UNKNOWN_TO_PDNS) {
+        expect(() => normaliseContent(type, value, TABLE_ORIGIN), type).to.throw(Error, `does not support the ${type} type`);
+      }
     });
   });
 
