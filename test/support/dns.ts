@@ -159,3 +159,14 @@ function parse(msg: Buffer): DnsResult {
     records,
   };
 }
+
+/**
+ * The SOA serial 127.0.0.1:`port` serves for `zone`, or undefined while it answers without one
+ * (a secondary before its first transfer says SERVFAIL or REFUSED).
+ */
+export async function soaSerial(port: number, zone: string): Promise<number | undefined> {
+  const result = await queryDns(port, zone, 'SOA');
+  const soa = result.records.find((r) => r.type === 'SOA');
+  const serial = soa?.data.split(' ')[2];
+  return result.rcode === 'NOERROR' && serial !== undefined ? Number(serial) : undefined;
+}
