@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 
 const TYPES: Record<string, number> = {
-  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, ANY: 255,
+  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, DNSKEY: 48, ANY: 255,
 };
 const TYPE_NAMES = new Map(Object.entries(TYPES).map(([k, v]) => [v, k]));
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
@@ -158,4 +158,15 @@ function parse(msg: Buffer): DnsResult {
     answers: records.map((r) => r.data),
     records,
   };
+}
+
+/**
+ * The SOA serial 127.0.0.1:`port` serves for `zone`, or undefined while it answers without one
+ * (a secondary before its first transfer says SERVFAIL or REFUSED).
+ */
+export async function soaSerial(port: number, zone: string): Promise<number | undefined> {
+  const result = await queryDns(port, zone, 'SOA');
+  const soa = result.records.find((r) => r.type === 'SOA');
+  const serial = soa?.data.split(' ')[2];
+  return result.rcode === 'NOERROR' && serial !== undefined ? Number(serial) : undefined;
 }
