@@ -178,7 +178,14 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       let brokerUrl: string | null = null;
       if (mqttEnabled) {
         if (config.mqtt_broker_url === 'embedded') {
-          broker = await startEmbeddedBroker({ host: config.embedded_broker_host, port: config.embedded_broker_port, logger: logger.child({ component: 'broker' }) });
+          broker = await startEmbeddedBroker({
+            host: config.embedded_broker_host,
+            port: config.embedded_broker_port,
+            logger: logger.child({ component: 'broker' }),
+            daemonClientId: config.mqtt_client_id,
+            // The configured MQTT account is the one the embedded broker accepts from everyone else.
+            ...(config.mqtt_username && config.mqtt_password ? { account: { username: config.mqtt_username, password: config.mqtt_password } } : {}),
+          });
           brokerUrl = broker.url;
         } else {
           brokerUrl = config.mqtt_broker_url;
@@ -190,8 +197,11 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
           keepaliveSeconds: config.mqtt_keepalive,
           reconnectDelayMs: config.mqtt_reconnect_delay * 1000,
           reconnectMaxDelayMs: config.mqtt_reconnect_max_delay * 1000,
-          ...(config.mqtt_username ? { username: config.mqtt_username } : {}),
-          ...(config.mqtt_password ? { password: config.mqtt_password } : {}),
+          // Our own client proves itself to the embedded broker with its in-process token.
+          ...(broker ? broker.daemonCredentials : {
+            ...(config.mqtt_username ? { username: config.mqtt_username } : {}),
+            ...(config.mqtt_password ? { password: config.mqtt_password } : {}),
+          }),
           ...(config.mqtt_ca_file ? { caFile: config.mqtt_ca_file } : {}),
           ...(config.mqtt_cert_file ? { certFile: config.mqtt_cert_file } : {}),
           ...(config.mqtt_key_file ? { keyFile: config.mqtt_key_file } : {}),

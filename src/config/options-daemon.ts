@@ -81,11 +81,11 @@ export const DAEMON_OPTIONS = {
   },
   mqtt_username: {
     type: 'string', minLength: 1, 'x-group': 'mqtt',
-    description: 'MQTT user name.',
+    description: 'MQTT user name. With the embedded broker: the one account it accepts from other clients (with mqtt_password).',
   },
   mqtt_password: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'mqtt',
-    description: 'MQTT password (needs mqtt_username).',
+    description: 'MQTT password (needs mqtt_username). With the embedded broker, setting both makes every other client authenticate.',
   },
   mqtt_ca_file: {
     ...FILE, 'x-group': 'mqtt',

@@ -101,6 +101,10 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
   if (str('mqtt_password') !== undefined && str('mqtt_username') === undefined) {
     problems.push(`${subject('mqtt_password')}: set without ${name('mqtt_username')}`);
   }
+  // The embedded broker accepts exactly this account: a user name alone would protect nothing.
+  if (cfg.mqtt_enabled !== false && broker === 'embedded' && str('mqtt_username') !== undefined && str('mqtt_password') === undefined) {
+    problems.push(`${subject('mqtt_username')}: set without ${name('mqtt_password')}; the embedded broker needs both to require authentication`);
+  }
   if (str('mqtt_cert_file') !== undefined && str('mqtt_key_file') === undefined) {
     problems.push(`${subject('mqtt_cert_file')}: set without ${name('mqtt_key_file')}`);
   }

@@ -35,6 +35,11 @@ describe('config: problem lines', () => {
     ['a wildcard topic prefix', { NETBOX_PDNS_MQTT_TOPIC_PREFIX: 'dns/#' }, 'NETBOX_PDNS_MQTT_TOPIC_PREFIX="dns/#": must be an MQTT topic prefix without wildcards (+, #) or a leading/trailing /'],
     ['overlapping topic prefixes', { NETBOX_PDNS_MQTT_EVENTS_PREFIX: 'dns' }, 'NETBOX_PDNS_MQTT_TOPIC_PREFIX="dns/zones": must not overlap NETBOX_PDNS_MQTT_EVENTS_PREFIX ("dns")'],
     ['a password without a user name', { NETBOX_PDNS_MQTT_PASSWORD: 'hunter2' }, 'NETBOX_PDNS_MQTT_PASSWORD=****: set without NETBOX_PDNS_MQTT_USERNAME'],
+    [
+      'an embedded broker account without a password',
+      { NETBOX_PDNS_MQTT_BROKER_URL: 'embedded', NETBOX_PDNS_MQTT_USERNAME: 'publisher' },
+      'NETBOX_PDNS_MQTT_USERNAME="publisher": set without NETBOX_PDNS_MQTT_PASSWORD; the embedded broker needs both to require authentication',
+    ],
     ['a max delay below the base delay', { NETBOX_PDNS_RETRY_MAX_DELAY: '0.5' }, 'NETBOX_PDNS_RETRY_MAX_DELAY="0.5": must be >= NETBOX_PDNS_RETRY_BASE_DELAY (1)'],
     ['a lock timeout not above the warning', { NETBOX_PDNS_LOCK_TIMEOUT_SECONDS: '1' }, 'NETBOX_PDNS_LOCK_TIMEOUT_SECONDS="1": must be > NETBOX_PDNS_LOCK_WARN_SECONDS (1)'],
     [
