@@ -15,6 +15,7 @@ import { redactBrokerUrl } from '../intake/mqtt-options.js';
 import { startEmbeddedBroker } from '../intake/embedded-broker.js';
 import { createHttpServer } from '../http/server.js';
 import { handleWebhook } from '../intake/webhook.js';
+import { createReplayGuard } from '../intake/replay-guard.js';
 import { createStatusStore } from '../observability/status-store.js';
 import { createObservers, type ReconcileTrigger } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
@@ -96,6 +97,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     onInterpretation(interpretation, clock.monotonic());
   }
 
+  const replayGuard = createReplayGuard({ maxAgeMs: config.webhook_max_age * 1000, clock });
+
   const http = createHttpServer({
     host: config.http_host,
     port: config.http_port,
@@ -113,12 +116,13 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         requestFullReconcile('api');
         return { queued: true };
       },
-      webhook: (rawBody, headers) => handleWebhook({ rawBody, headers }, {
+      webhook: (rawBody, headers, client) => handleWebhook({ rawBody, headers, client }, {
         ...(config.webhook_secret ? { secret: config.webhook_secret } : {}),
         ...(config.api_key ? { apiKey: config.api_key } : {}),
         validate: validateWebhookEnvelope,
         topicFor: (envelope) => webhookTopic(config.mqtt_events_prefix, envelope),
         publish,
+        replayGuard,
         logger: logger.child({ component: 'webhook' }),
         observer: observers.webhook,
       }),

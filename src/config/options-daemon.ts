@@ -32,6 +32,11 @@ export const DAEMON_OPTIONS = {
     type: 'integer', minimum: 1024, default: 1048576, 'x-group': 'http',
     description: 'Largest accepted POST /webhook body.',
   },
+  webhook_max_age: {
+    type: 'integer', minimum: 0, default: 900, 'x-group': 'http',
+    description: 'Replay window of POST /webhook, in seconds: a body whose NetBox `timestamp` is older (or over 60 s ahead), '
+      + 'or that repeats one accepted within the window, is refused and counted; 0 turns both checks off.',
+  },
   http_rate_limit: {
     type: 'integer', minimum: 1, default: 60, 'x-group': 'http',
     description: 'Requests per minute per client address on POST /sync.',

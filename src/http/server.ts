@@ -24,7 +24,8 @@ export interface HttpHandlers {
   status(zone?: string): object | null;
   metrics(): Promise<{ contentType: string; body: string }>;
   sync(): Promise<{ queued: boolean }>;
-  webhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<{ status: number; body: object }>;
+  /** `client` is the peer address, for the log line of a refused request. */
+  webhook(rawBody: Buffer, headers: IncomingHttpHeaders, client: string): Promise<{ status: number; body: object }>;
 }
 
 export interface HttpServerOptions {
@@ -226,7 +227,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
           if (read.reason === 'too_large') tooLarge(res);
           return; // aborted: the client is gone, nobody to answer
         }
-        const result = await handlers.webhook(read.body, req.headers);
+        const result = await handlers.webhook(read.body, req.headers, req.socket.remoteAddress ?? 'unknown');
         return sendJson(res, result.status, result.body);
       }
     }

@@ -6,7 +6,7 @@
  * series before the first event (prometheus.io "avoid missing metrics").
  */
 
-import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS } from '../intake/events/types.js';
+import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS, WEBHOOK_REJECT_REASONS } from '../intake/events/types.js';
 
 /** Prefix of every metric this daemon exports. Rules and dashboards must use the same string. */
 export const METRIC_PREFIX = 'netbox_pdns_';
@@ -15,8 +15,8 @@ export const METRIC_PREFIX = 'netbox_pdns_';
 export const EVENT_SOURCES = [...INTAKE_SOURCES, 'webhook'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-/** Why an incoming message was dropped as bad input: the interpreter's reasons plus the webhook's signature check. */
-export const EVENT_REJECT_REASONS = [...REJECT_REASONS, 'bad_signature'] as const;
+/** Why an incoming message was dropped as bad input: the interpreter's reasons plus the webhook's own checks. */
+export const EVENT_REJECT_REASONS = [...REJECT_REASONS, ...WEBHOOK_REJECT_REASONS] as const;
 export type EventRejectReason = (typeof EVENT_REJECT_REASONS)[number];
 
 /** Why a well-formed event was deliberately not acted on. */

@@ -14,7 +14,7 @@ import { startDaemon, API_KEY, WEBHOOK_SECRET, type RunningDaemon } from '../sup
 import { spawnDaemon, type DaemonProcess } from '../support/daemon-process.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { waitFor } from '../support/wait.js';
-import { serializeWebhook, signWebhook, type WebhookEnvelope } from '../fakes/netbox/index.js';
+import { pythonTimestamp, serializeWebhook, signWebhook, type WebhookEnvelope } from '../fakes/netbox/index.js';
 import type { StatusDocument } from '../../src/observability/status-store.js';
 
 const ZONE = 'sec.example';
@@ -65,6 +65,37 @@ describe('security: HTTP endpoints and secrets', function () {
     expect(ok.status).to.equal(202);
   });
 
+  it('POST /webhook: a replayed body is answered 200 duplicate and not handed on, a stale one 400; both counted', async () => {
+    const d = daemons[0] as RunningDaemon;
+    const count = (reason: string): Promise<number> => d.metric('netbox_pdns_events_rejected_total', { reason });
+    const onBroker = (): Promise<number> => d.metric('netbox_pdns_events_received_total', { source: 'netbox' });
+    const [replayedBefore, staleBefore, brokerBefore] = [await count('replayed'), await count('stale'), await onBroker()];
+
+    const captured = { ...envelope, request_id: 'replay-1', timestamp: pythonTimestamp(Date.now()) };
+    expect((await d.webhook(captured)).status).to.equal(202);
+    for (let i = 0; i < 3; i++) {
+      const again = await d.webhook(captured);
+      expect(again.status).to.equal(200);
+      expect(await again.json()).to.include({ status: 'duplicate' });
+    }
+    // Signed with the right secret, but stamped 16 minutes ago (the window is 15), or 5 minutes ahead.
+    for (const offset of [-16 * 60_000, 5 * 60_000]) {
+      const res = await d.webhook({ ...envelope, request_id: `stale${offset}`, timestamp: pythonTimestamp(Date.now() + offset) });
+      expect(res.status).to.equal(400);
+      expect(await res.json()).to.include({ error: 'stale' });
+    }
+    expect(await count('replayed')).to.equal(replayedBefore + 3);
+    expect(await count('stale')).to.equal(staleBefore + 2);
+
+    // Messages from the webhook reach the intake in order: once a later one has, the replays would have too.
+    expect((await d.webhook({ ...envelope, request_id: 'replay-marker', timestamp: pythonTimestamp(Date.now()) })).status).to.equal(202);
+    await waitFor(async () => (await onBroker()) >= brokerBefore + 2, { message: 'the first delivery and the marker on the broker' });
+    expect(await onBroker(), 'only the first delivery and the marker were handed on').to.equal(brokerBefore + 2);
+    const refused = d.logs.filter((l) => l.reason === 'replayed' || l.reason === 'stale');
+    expect(refused).to.have.length(5);
+    expect(refused.every((l) => l.level === 'warn' && l.client === '127.0.0.1')).to.equal(true);
+  });
+
   it('POST /sync: missing, wrong, truncated and extended keys are rejected; the key in any accepted header works', async () => {
     const d = daemons[0] as RunningDaemon;
     const bad: Array<[string, Record<string, string>]> = [
@@ -93,7 +124,8 @@ describe('security: HTTP endpoints and secrets', function () {
     expect(limited.headers.get('retry-after')).to.match(/^\d+$/);
     expect(await limited.json()).to.include({ error: 'rate_limited' });
     const hooks: number[] = [];
-    for (let i = 0; i < 6; i++) hooks.push((await d.webhook(envelope)).status);
+    // Distinct bodies: the same one again would be a replay (200 duplicate), not a new request.
+    for (let i = 0; i < 6; i++) hooks.push((await d.webhook({ ...envelope, request_id: `rate-${i}` })).status);
     expect(hooks).to.deep.equal([202, 202, 202, 202, 429, 429]);
     for (let i = 0; i < 30; i++) expect((await d.get('/status')).status).to.equal(200);
     expect((await d.get('/health')).status).to.equal(200);
