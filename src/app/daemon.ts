@@ -39,6 +39,8 @@ export interface Daemon {
   stop(): Promise<void>;
   /** Queues a full reconcile (SIGHUP, POST /sync). */
   requestFullReconcile(trigger: ReconcileTrigger): void;
+  /** Re-reads the HTTPS certificate and key (SIGHUP); false when TLS is off or the files are unusable. */
+  reloadTls(): boolean;
   core: Core;
   metrics: Metrics;
 }
@@ -109,6 +111,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     webhookRateLimitPerMinute: config.webhook_rate_limit,
     webhookObserver: observers.webhook,
     ...(config.api_key ? { apiKey: config.api_key } : {}),
+    ...(config.status_token ? { statusToken: config.status_token } : {}),
+    ...(config.http_tls_cert_file && config.http_tls_key_file ? { tls: { certFile: config.http_tls_cert_file, keyFile: config.http_tls_key_file } } : {}),
     handlers: {
       status: (zone) => (zone === undefined ? snapshot() : status.zoneStatus(zone)),
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metricsText() }),
@@ -176,6 +180,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     core,
     metrics,
     requestFullReconcile,
+    reloadTls: () => http.reloadTls(),
     async start() {
       // HTTP first, so /health answers while the rest comes up; nothing here waits for upstreams.
       const address = await http.start();

@@ -20,9 +20,22 @@ export const DAEMON_OPTIONS = {
     type: 'integer', minimum: 0, maximum: 65535, default: 8000, 'x-group': 'http',
     description: 'HTTP port (0 picks a free port).',
   },
+  http_tls_cert_file: {
+    ...FILE, 'x-group': 'http',
+    description: 'PEM certificate (chain) for HTTPS on the HTTP port (needs http_tls_key_file); re-read on SIGHUP. Unset: plain HTTP.',
+  },
+  http_tls_key_file: {
+    ...FILE, 'x-group': 'http',
+    description: 'PEM private key of http_tls_cert_file; re-read on SIGHUP.',
+  },
   api_key: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
     description: 'Key required by POST /sync (X-API-Key or Bearer); unset disables POST /sync.',
+  },
+  status_token: {
+    type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
+    description: 'Bearer token GET /status and GET /metrics require when set (the API key works too); /health stays open. '
+      + 'GET /status?zone= always needs this or the API key.',
   },
   webhook_secret: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',

@@ -1,9 +1,10 @@
 /**
  * The HTTP write endpoints and secret handling: POST /webhook needs a valid X-Hook-Signature
- * (HMAC-SHA512 of the exact body), POST /sync the API key, both are rate limited; and no secret
- * (NetBox token, PowerDNS key, MQTT password, API key, webhook secret) ever appears in anything the
- * daemon emits, even while every upstream is refusing it. The last test runs a real daemon process
- * with recognisable secrets through those faults and greps every output it produced.
+ * (HMAC-SHA512 of the exact body) on a fresh, new body, POST /sync the API key, both are rate
+ * limited; and no secret (NetBox token, PowerDNS key, MQTT password, API key, webhook secret,
+ * status token) ever appears in anything the daemon emits, even while every upstream is refusing
+ * it. The last test runs a real daemon process with recognisable secrets through those faults and
+ * greps every output it produced.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -138,6 +139,7 @@ describe('security: HTTP endpoints and secrets', function () {
       mqtt_password: 'mqttpass-SECRET-9z8y7x6w5v',
       api_key: 'apikey-SECRET-5e6f7a8b9c0d',
       webhook_secret: 'hooksecret-SECRET-c9d0e1f2a3b4',
+      status_token: 'statustoken-SECRET-0a1b2c3d4e5f',
     };
     let broker: Mosquitto;
     let p: DaemonProcess;
@@ -161,6 +163,7 @@ describe('security: HTTP endpoints and secrets', function () {
         NETBOX_PDNS_MQTT_RECONNECT_DELAY: '0.1',
         NETBOX_PDNS_API_KEY: SECRETS.api_key,
         NETBOX_PDNS_WEBHOOK_SECRET: SECRETS.webhook_secret,
+        NETBOX_PDNS_STATUS_TOKEN: SECRETS.status_token, // p.get and p.metric present it
         NETBOX_PDNS_LOG_LEVEL: 'debug',
       });
       p = await spawnDaemon(settings);
@@ -171,6 +174,8 @@ describe('security: HTTP endpoints and secrets', function () {
       };
       const body = serializeWebhook(envelope);
       await keep('sync wrong key', await fetch(`${p.base}/sync`, { method: 'POST', headers: { 'x-api-key': 'wrong' } }));
+      await keep('metrics wrong token', await fetch(`${p.base}/metrics`, { headers: { authorization: 'Bearer wrong' } }));
+      await keep('status zone without token', await fetch(`${p.base}/status?zone=${ZONE}`));
       await keep('webhook bad signature', await fetch(`${p.base}/webhook`, { method: 'POST', headers: { 'x-hook-signature': 'ab'.repeat(64) }, body }));
       // Signed right, but the broker connection is refused: 503 and an error body.
       await keep('webhook unpublishable', await fetch(`${p.base}/webhook`, { method: 'POST', headers: { 'x-hook-signature': signWebhook(body, SECRETS.webhook_secret) }, body }));

@@ -66,6 +66,17 @@ describe('config: problem lines', () => {
     }))).to.deep.equal(['NETBOX_PDNS_MQTT_CERT_FILE="/etc/cert.pem": set without NETBOX_PDNS_MQTT_KEY_FILE']);
   });
 
+  it('reports an HTTPS certificate without its key, and a key without its certificate', () => {
+    const files = fakeFiles({ '/etc/http.pem': '-----BEGIN CERTIFICATE-----', '/etc/http.key': '-----BEGIN PRIVATE KEY-----' });
+    expect(problemsOf(() => loadConfig({ env: baseEnv({ NETBOX_PDNS_HTTP_TLS_CERT_FILE: '/etc/http.pem' }), readFile: files })))
+      .to.deep.equal(['NETBOX_PDNS_HTTP_TLS_CERT_FILE="/etc/http.pem": set without NETBOX_PDNS_HTTP_TLS_KEY_FILE']);
+    expect(problemsOf(() => loadConfig({ env: baseEnv({ NETBOX_PDNS_HTTP_TLS_KEY_FILE: '/etc/http.key' }), readFile: files })))
+      .to.deep.equal(['NETBOX_PDNS_HTTP_TLS_KEY_FILE="/etc/http.key": set without NETBOX_PDNS_HTTP_TLS_CERT_FILE']);
+    expect(problemsOf(() => loadConfig({
+      env: baseEnv({ NETBOX_PDNS_HTTP_TLS_CERT_FILE: '/etc/http.pem', NETBOX_PDNS_HTTP_TLS_KEY_FILE: '/etc/missing.key' }), readFile: files,
+    }))).to.deep.equal([`NETBOX_PDNS_HTTP_TLS_KEY_FILE="/etc/missing.key": cannot read file (ENOENT: no such file or directory, open '/etc/missing.key')`]);
+  });
+
   it('reports an unreadable TLS file', () => {
     const lines = problemsOf(() => loadConfig({
       env: baseEnv({ NETBOX_PDNS_PDNS_CA_FILE: '/etc/ca.pem', NETBOX_PDNS_NB_CA_FILE: '/etc/nb-ca.pem' }),

@@ -8,6 +8,7 @@ import { createMemoryLogger } from '../../../src/util/log.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 const API_KEY = 'sync-key-5f0e9a';
+const STATUS_TOKEN = 'status-token-3b7c1d';
 const SECRET = 'hook-secret-c81d';
 const LIMIT = 2048;
 const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -131,14 +132,15 @@ describe('HTTP server', () => {
     it('serves the document, one zone, or 404 for an unknown zone', async () => {
       h = await start();
       expect((await get(`${h.base}/status`)).json()).to.deep.equal({ status: 'Healthy' });
-      const zone = await get(`${h.base}/status?zone=example.org`);
+      const key = { headers: { 'x-api-key': API_KEY } };
+      const zone = await get(`${h.base}/status?zone=example.org`, key);
       expect(zone.status).to.equal(200);
       expect(zone.json()).to.deep.equal(ZONE_DOC);
-      const unknown = await get(`${h.base}/status?zone=nope.example`);
+      const unknown = await get(`${h.base}/status?zone=nope.example`, key);
       expect(unknown.status).to.equal(404);
       expect(unknown.headers.get('content-type')).to.equal('application/json');
       expect(unknown.json()).to.deep.equal({ error: 'unknown zone' });
-      expect((await get(`${h.base}/status?zone=`)).status).to.equal(404);
+      expect((await get(`${h.base}/status?zone=`, key)).status).to.equal(404);
     });
 
     it('turns a handler error into a generic 500, logged with the error', async () => {
@@ -156,11 +158,73 @@ describe('HTTP server', () => {
 
     it('logs requests at debug without the query string', async () => {
       h = await start();
-      await get(`${h.base}/status?zone=example.org&token=hunter2`);
+      await get(`${h.base}/status?zone=example.org&token=hunter2`, { headers: { authorization: `Bearer ${API_KEY}` } });
       const access = h.entries.filter((e) => e.message === 'http request');
       expect(access).to.have.length(1);
       expect(access[0]).to.include({ level: 'debug', method: 'GET', path: '/status', status: 200 });
       expect(JSON.stringify(h.entries)).to.not.include('hunter2');
+    });
+  });
+
+  describe('read access', () => {
+    const bearer = (token: string): RequestInit => ({ headers: { authorization: `Bearer ${token}` } });
+
+    it('without a status token /status and /metrics are open, but ?zone= needs a key: known and unknown zones look alike without one', async () => {
+      h = await start();
+      expect((await get(`${h.base}/status`)).status).to.equal(200);
+      expect((await get(`${h.base}/metrics`)).status).to.equal(200);
+      const known = await get(`${h.base}/status?zone=example.org`);
+      const unknown = await get(`${h.base}/status?zone=nope.example`);
+      for (const res of [known, unknown]) {
+        expect(res.status).to.equal(401);
+        expect(res.json()).to.deep.equal({ error: 'unauthorized' });
+        expect(res.headers.get('www-authenticate')).to.equal('Bearer realm="netbox-pdns"');
+      }
+      expect((await get(`${h.base}/status?zone=example.org`, bearer('a-guess'))).status).to.equal(401);
+      expect((await get(`${h.base}/status?zone=example.org`, bearer(API_KEY))).status).to.equal(200);
+    });
+
+    it('answers ?zone= with 403 for every zone when neither a status token nor an API key is configured', async () => {
+      h = await start({ apiKey: undefined });
+      for (const zone of ['example.org', 'nope.example']) {
+        const res = await get(`${h.base}/status?zone=${zone}`, bearer('anything'));
+        expect(res.status).to.equal(403);
+        expect(res.json()).to.include({ error: 'zone_lookup_disabled' });
+      }
+      expect((await get(`${h.base}/status`)).status).to.equal(200);
+    });
+
+    it('with a status token, /status, ?zone= and /metrics need it (or the API key); /health stays open', async () => {
+      h = await start({ statusToken: STATUS_TOKEN });
+      const paths = ['/status', '/status?zone=example.org', '/status?zone=nope.example', '/metrics'];
+      const refused: Array<[string, RequestInit]> = [
+        ['none', {}], ['wrong', bearer('wrong-token')], ['truncated', bearer(STATUS_TOKEN.slice(0, -1))],
+        ['basic', { headers: { authorization: `Basic ${STATUS_TOKEN}` } }], ['HEAD', { method: 'HEAD' }],
+      ];
+      for (const path of paths) {
+        for (const [what, init] of refused) expect((await get(`${h.base}${path}`, init)).status, `${path} ${what}`).to.equal(401);
+        expect((await get(`${h.base}${path}`, bearer(STATUS_TOKEN))).status, `${path} token`).to.be.oneOf([200, 404]);
+        expect((await get(`${h.base}${path}`, { headers: { 'x-api-key': API_KEY } })).status, `${path} api key`).to.be.oneOf([200, 404]);
+      }
+      expect((await get(`${h.base}/metrics`, bearer(STATUS_TOKEN))).text).to.equal('netbox_pdns_up 1\n');
+      expect((await get(`${h.base}/health`)).status).to.equal(200);
+      expect((await get(`${h.base}/health`, { method: 'HEAD' })).status).to.equal(200);
+    });
+
+    it('logs a refused credential at warn with the client address, never the value presented or expected', async () => {
+      h = await start({ statusToken: STATUS_TOKEN });
+      await get(`${h.base}/metrics`, bearer('presented-guess-91'));
+      await get(`${h.base}/status`);
+      await get(`${h.base}/sync`, { method: 'POST', headers: { 'x-api-key': 'sync-guess-92' } });
+      const refusals = h.entries.filter((e) => /rejected: missing or wrong credentials/.test(String(e.message)));
+      expect(refusals.map((e) => [e.message, e.client, e.presented])).to.deep.equal([
+        ['GET /metrics rejected: missing or wrong credentials', '127.0.0.1', true],
+        ['GET /status rejected: missing or wrong credentials', '127.0.0.1', false],
+        ['POST /sync rejected: missing or wrong credentials', '127.0.0.1', true],
+      ]);
+      expect(refusals.every((e) => e.level === 'warn')).to.equal(true);
+      const logged = JSON.stringify(h.entries);
+      for (const secret of ['presented-guess-91', 'sync-guess-92', STATUS_TOKEN, API_KEY]) expect(logged).to.not.include(secret);
     });
   });
 
@@ -358,6 +422,7 @@ describe('HTTP server', () => {
     const all = seenBodies.join('\n');
     expect(seenBodies.length).to.be.greaterThan(20);
     expect(all).to.not.include(API_KEY);
+    expect(all).to.not.include(STATUS_TOKEN);
     expect(all).to.not.include(SECRET);
   });
 });
