@@ -214,7 +214,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   }
 
   return {
-    start() {
+    async start() {
       if (opts.tls) applyTls(opts.tls, 'loaded');
       return new Promise((resolve, reject) => {
         const onError = (err: Error): void => reject(err);

@@ -404,6 +404,28 @@ describe('HTTP server', () => {
       expect(() => h.server.address()).to.not.throw();
     });
 
+    it('warns at start when it listens beyond loopback without TLS, and only then', async () => {
+      h = await start({ host: '0.0.0.0' });
+      const warnings = h.entries.filter((e) => e.level === 'warn').map((e) => String(e.message));
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.match(/^HTTP listens on 0\.0\.0\.0 without TLS: .*http_tls_cert_file/);
+      await h.server.stop();
+      h = await start();
+      expect(h.entries.filter((e) => e.level === 'warn')).to.deep.equal([]);
+      expect(h.server.reloadTls(), 'nothing to reload without TLS').to.equal(false);
+    });
+
+    it('start() fails, naming the file, when the TLS files cannot be used', async () => {
+      const broken = createHttpServer({
+        host: '127.0.0.1', port: 0, logger: createMemoryLogger().logger, clock: new ManualClock(), maxBodyBytes: LIMIT,
+        rateLimitPerMinute: 1, handlers: {} as HttpHandlers, tls: { certFile: '/nonexistent/cert.pem', keyFile: '/nonexistent/key.pem' },
+      });
+      let failed: unknown;
+      await broken.start().catch((err: unknown) => { failed = err; });
+      expect(String(failed)).to.match(/cannot read the HTTPS certificate \/nonexistent\/cert\.pem/);
+      await broken.stop();
+    });
+
     it('start() fails on a port that is taken', async () => {
       h = await start();
       const clash = createHttpServer({
