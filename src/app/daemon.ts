@@ -16,6 +16,7 @@ import { startEmbeddedBroker } from '../intake/embedded-broker.js';
 import { createEchoFilter } from '../intake/echo.js';
 import { createHttpServer } from '../http/server.js';
 import { handleWebhook } from '../intake/webhook.js';
+import { createReplayGuard } from '../intake/replay-guard.js';
 import { createStatusStore } from '../observability/status-store.js';
 import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
@@ -41,6 +42,8 @@ export interface Daemon {
   stop(): Promise<void>;
   /** Queues a full reconcile (SIGHUP, POST /sync). */
   requestFullReconcile(trigger: Trigger): void;
+  /** Re-reads the HTTPS certificate and key (SIGHUP); false when TLS is off or the files are unusable. */
+  reloadTls(): boolean;
   core: Core;
   metrics: Metrics;
 }
@@ -110,6 +113,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     onInterpretation(interpretation, clock.monotonic());
   }
 
+  const replayGuard = createReplayGuard({ maxAgeMs: config.webhook_max_age * 1000, clock });
+
   const http = createHttpServer({
     host: config.http_host,
     port: config.http_port,
@@ -120,6 +125,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     webhookRateLimitPerMinute: config.webhook_rate_limit,
     webhookObserver: observers.webhook,
     ...(config.api_key ? { apiKey: config.api_key } : {}),
+    ...(config.status_token ? { statusToken: config.status_token } : {}),
+    ...(config.http_tls_cert_file && config.http_tls_key_file ? { tls: { certFile: config.http_tls_cert_file, keyFile: config.http_tls_key_file } } : {}),
     handlers: {
       status: (zone) => (zone === undefined ? snapshot() : status.zoneStatus(zone)),
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metricsText() }),
@@ -127,12 +134,13 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         requestFullReconcile('api');
         return { queued: true };
       },
-      webhook: (rawBody, headers) => handleWebhook({ rawBody, headers }, {
+      webhook: (rawBody, headers, client) => handleWebhook({ rawBody, headers, client }, {
         ...(config.webhook_secret ? { secret: config.webhook_secret } : {}),
         ...(config.api_key ? { apiKey: config.api_key } : {}),
         validate: validateWebhookEnvelope,
         topicFor: (envelope) => webhookTopic(config.mqtt_events_prefix, envelope),
         publish,
+        replayGuard,
         logger: logger.child({ component: 'webhook' }),
         observer: observers.webhook,
       }),
@@ -185,13 +193,21 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     core,
     metrics,
     requestFullReconcile,
+    reloadTls: () => http.reloadTls(),
     async start() {
       // HTTP first, so /health answers while the rest comes up; nothing here waits for upstreams.
       const address = await http.start();
       let brokerUrl: string | null = null;
       if (mqttEnabled) {
         if (config.mqtt_broker_url === 'embedded') {
-          broker = await startEmbeddedBroker({ host: config.embedded_broker_host, port: config.embedded_broker_port, logger: logger.child({ component: 'broker' }) });
+          broker = await startEmbeddedBroker({
+            host: config.embedded_broker_host,
+            port: config.embedded_broker_port,
+            logger: logger.child({ component: 'broker' }),
+            daemonClientId: config.mqtt_client_id,
+            // The configured MQTT account is the one the embedded broker accepts from everyone else.
+            ...(config.mqtt_username && config.mqtt_password ? { account: { username: config.mqtt_username, password: config.mqtt_password } } : {}),
+          });
           brokerUrl = broker.url;
         } else {
           brokerUrl = config.mqtt_broker_url;
@@ -203,8 +219,11 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
           keepaliveSeconds: config.mqtt_keepalive,
           reconnectDelayMs: config.mqtt_reconnect_delay * 1000,
           reconnectMaxDelayMs: config.mqtt_reconnect_max_delay * 1000,
-          ...(config.mqtt_username ? { username: config.mqtt_username } : {}),
-          ...(config.mqtt_password ? { password: config.mqtt_password } : {}),
+          // Our own client proves itself to the embedded broker with its in-process token.
+          ...(broker ? broker.daemonCredentials : {
+            ...(config.mqtt_username ? { username: config.mqtt_username } : {}),
+            ...(config.mqtt_password ? { password: config.mqtt_password } : {}),
+          }),
           ...(config.mqtt_ca_file ? { caFile: config.mqtt_ca_file } : {}),
           ...(config.mqtt_cert_file ? { certFile: config.mqtt_cert_file } : {}),
           ...(config.mqtt_key_file ? { keyFile: config.mqtt_key_file } : {}),

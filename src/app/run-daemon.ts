@@ -1,6 +1,7 @@
 /**
  * `netbox-pdns run`: starts the daemon and ties it to the process: SIGTERM/SIGINT stop it cleanly
- * (exit 0), SIGHUP queues a full reconcile, a failure to start exits 1 so systemd restarts us.
+ * (exit 0), SIGHUP re-reads the HTTPS certificate and queues a full reconcile, a failure to start
+ * exits 1 so systemd restarts us.
  */
 import { Registry } from 'prom-client';
 import type { Config } from '../config/index.js';
@@ -46,7 +47,8 @@ export async function runDaemonProcess(config: Config, proc: NodeJS.Process): Pr
     proc.on('SIGTERM', () => stop('SIGTERM'));
     proc.on('SIGINT', () => stop('SIGINT'));
     proc.on('SIGHUP', () => {
-      logger.info('SIGHUP received: queuing a full reconcile');
+      logger.info('SIGHUP received: reloading the HTTPS certificate (if any) and queuing a full reconcile');
+      daemon.reloadTls();
       daemon.requestFullReconcile('signal');
     });
   });

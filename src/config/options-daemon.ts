@@ -20,9 +20,22 @@ export const DAEMON_OPTIONS = {
     type: 'integer', minimum: 0, maximum: 65535, default: 8000, 'x-group': 'http',
     description: 'HTTP port (0 picks a free port).',
   },
+  http_tls_cert_file: {
+    ...FILE, 'x-group': 'http',
+    description: 'PEM certificate (chain) for HTTPS on the HTTP port (needs http_tls_key_file); re-read on SIGHUP. Unset: plain HTTP.',
+  },
+  http_tls_key_file: {
+    ...FILE, 'x-group': 'http',
+    description: 'PEM private key of http_tls_cert_file; re-read on SIGHUP.',
+  },
   api_key: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
     description: 'Key required by POST /sync (X-API-Key or Bearer); unset disables POST /sync.',
+  },
+  status_token: {
+    type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
+    description: 'Bearer token GET /status and GET /metrics require when set (the API key works too); /health stays open. '
+      + 'GET /status?zone= always needs this or the API key.',
   },
   webhook_secret: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
@@ -31,6 +44,11 @@ export const DAEMON_OPTIONS = {
   webhook_max_body_bytes: {
     type: 'integer', minimum: 1024, default: 1048576, 'x-group': 'http',
     description: 'Largest accepted POST /webhook body.',
+  },
+  webhook_max_age: {
+    type: 'integer', minimum: 0, default: 900, 'x-group': 'http',
+    description: 'Replay window of POST /webhook, in seconds: a body whose NetBox `timestamp` is older (or over 60 s ahead), '
+      + 'or that repeats one accepted within the window, is refused and counted; 0 turns both checks off.',
   },
   http_rate_limit: {
     type: 'integer', minimum: 1, default: 60, 'x-group': 'http',
@@ -81,11 +99,11 @@ export const DAEMON_OPTIONS = {
   },
   mqtt_username: {
     type: 'string', minLength: 1, 'x-group': 'mqtt',
-    description: 'MQTT user name.',
+    description: 'MQTT user name. With the embedded broker: the one account it accepts from other clients (with mqtt_password).',
   },
   mqtt_password: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'mqtt',
-    description: 'MQTT password (needs mqtt_username).',
+    description: 'MQTT password (needs mqtt_username). With the embedded broker, setting both makes every other client authenticate.',
   },
   mqtt_ca_file: {
     ...FILE, 'x-group': 'mqtt',

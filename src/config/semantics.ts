@@ -18,7 +18,18 @@ export interface SemanticsOptions {
   checkReadable?: (path: string) => string | undefined;
 }
 
-const TLS_FILES: readonly ConfigKey[] = ['nb_ca_file', 'pdns_ca_file', 'mqtt_ca_file', 'mqtt_cert_file', 'mqtt_key_file'];
+const TLS_FILES: readonly ConfigKey[] = [
+  'nb_ca_file', 'pdns_ca_file', 'mqtt_ca_file', 'mqtt_cert_file', 'mqtt_key_file', 'http_tls_cert_file', 'http_tls_key_file',
+];
+
+/** Options that only make sense together: [a, b] reports a set without b. */
+const PAIRS: ReadonlyArray<readonly [ConfigKey, ConfigKey]> = [
+  ['mqtt_password', 'mqtt_username'],
+  ['mqtt_cert_file', 'mqtt_key_file'],
+  ['mqtt_key_file', 'mqtt_cert_file'],
+  ['http_tls_cert_file', 'http_tls_key_file'],
+  ['http_tls_key_file', 'http_tls_cert_file'],
+];
 
 /** Default readability check: actually read the file, which also catches directories. */
 export function checkReadableFile(path: string): string | undefined {
@@ -103,14 +114,12 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
   if (compact !== undefined && events !== undefined && topicsOverlap(compact, events)) {
     problems.push(`${subject('mqtt_topic_prefix')}: must not overlap ${name('mqtt_events_prefix')} (${JSON.stringify(events)})`);
   }
-  if (str('mqtt_password') !== undefined && str('mqtt_username') === undefined) {
-    problems.push(`${subject('mqtt_password')}: set without ${name('mqtt_username')}`);
+  for (const [set, needs] of PAIRS) {
+    if (str(set) !== undefined && str(needs) === undefined) problems.push(`${subject(set)}: set without ${name(needs)}`);
   }
-  if (str('mqtt_cert_file') !== undefined && str('mqtt_key_file') === undefined) {
-    problems.push(`${subject('mqtt_cert_file')}: set without ${name('mqtt_key_file')}`);
-  }
-  if (str('mqtt_key_file') !== undefined && str('mqtt_cert_file') === undefined) {
-    problems.push(`${subject('mqtt_key_file')}: set without ${name('mqtt_cert_file')}`);
+  // The embedded broker accepts exactly this account: a user name alone would protect nothing.
+  if (cfg.mqtt_enabled !== false && broker === 'embedded' && str('mqtt_username') !== undefined && str('mqtt_password') === undefined) {
+    problems.push(`${subject('mqtt_username')}: set without ${name('mqtt_password')}; the embedded broker needs both to require authentication`);
   }
   const httpPort = num('http_port');
   if (cfg.mqtt_enabled !== false && broker === 'embedded' && httpPort !== undefined && httpPort !== 0 &&

@@ -1,5 +1,6 @@
 /**
- * Credential checks shared by POST /sync and POST /webhook. Every comparison of a secret runs in
+ * Credential checks of the HTTP endpoint: the API key (POST /sync, POST /webhook without a secret),
+ * the status token (GET /status, GET /metrics) and the webhook signature. Every comparison of a secret runs in
  * constant time, so response timing tells an attacker nothing about how much of a guess was right.
  * Nothing here logs or returns the values it compares.
  */
@@ -46,12 +47,38 @@ export function presentedApiKey(headers: IncomingHttpHeaders): string | undefine
   return bearer?.[1];
 }
 
-/** Checks the presented API key against the configured one; `disabled` when none is configured. */
-export function checkApiKey(headers: IncomingHttpHeaders, configured: string | undefined): ApiKeyCheck {
-  if (configured === undefined || configured === '') return 'disabled';
+/**
+ * Checks the presented key against every configured one (unset ones are skipped); `disabled` when
+ * none is configured. All are compared, so timing does not tell which one came close.
+ */
+export function checkKeys(headers: IncomingHttpHeaders, configured: ReadonlyArray<string | undefined>): ApiKeyCheck {
+  const keys = configured.filter((k): k is string => k !== undefined && k !== '');
+  if (keys.length === 0) return 'disabled';
   const presented = presentedApiKey(headers);
   if (presented === undefined) return 'missing';
-  return constantTimeEqual(presented, configured) ? 'ok' : 'wrong';
+  return keys.map((key) => constantTimeEqual(presented, key)).includes(true) ? 'ok' : 'wrong';
+}
+
+/** Checks the presented API key against the configured one; `disabled` when none is configured. */
+export function checkApiKey(headers: IncomingHttpHeaders, configured: string | undefined): ApiKeyCheck {
+  return checkKeys(headers, [configured]);
+}
+
+/** The credentials that open the read endpoints. */
+export interface ReadKeys {
+  statusToken?: string;
+  apiKey?: string;
+}
+
+/**
+ * Who may read GET /status and GET /metrics: anyone while no status token is set (`open`), else a
+ * request presenting the status token or the API key. Asking about one zone (`zoneLookup`) always
+ * needs one of them, open or not: its 200-or-404 answer would otherwise tell anyone which zones
+ * exist. `disabled` there means neither is configured.
+ */
+export function checkReadAccess(headers: IncomingHttpHeaders, keys: ReadKeys, zoneLookup: boolean): ApiKeyCheck | 'open' {
+  if (!zoneLookup && (keys.statusToken === undefined || keys.statusToken === '')) return 'open';
+  return checkKeys(headers, [keys.statusToken, keys.apiKey]);
 }
 
 /**

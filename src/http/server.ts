@@ -1,30 +1,36 @@
 /**
- * The daemon's HTTP endpoint on plain node:http (five routes do not justify a framework):
- *   GET  /health   liveness only: 200 while the event loop runs, whatever NetBox/PowerDNS/MQTT do
- *   GET  /status   the status document, or one zone with `?zone=`
- *   GET  /metrics  Prometheus exposition
+ * The daemon's HTTP endpoint on plain node:http or node:https (five routes do not justify a framework):
+ *   GET  /health   liveness only: 200 while the event loop runs, whatever NetBox/PowerDNS/MQTT do; always open
+ *   GET  /status   the status document, or one zone with `?zone=` (auth: checkReadAccess in auth.ts)
+ *   GET  /metrics  Prometheus exposition (the status token when one is set)
  *   POST /sync     queue a full reconcile (API key, rate limited)
  *   POST /webhook  NetBox webhook intake (size limited, rate limited; auth in webhook.ts)
  *
- * Building the server never listens (tests and the daemon call `start`, port 0 is fine). Handler
- * errors become a generic 500 and a log line; nothing a client sends can crash the process. Request
- * headers and query strings are never logged or echoed: they may carry keys.
+ * With TLS files it serves HTTPS only, and `reloadTls` swaps in a renewed certificate for new
+ * connections. Building the server never listens (tests and the daemon call `start`, port 0 is
+ * fine). Handler errors become a generic 500 and a log line; nothing a client sends can crash the
+ * process. Request headers and query strings are never logged or echoed: they may carry keys. A
+ * refused credential is logged with the client address, never with what was presented.
  */
-import { STATUS_CODES, createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { serializeError } from '../util/errors.js';
-import { checkApiKey } from './auth.js';
+import { errorMessage, serializeError } from '../util/errors.js';
+import { isLoopbackHost } from '../util/net.js';
+import { checkApiKey, checkReadAccess, type ApiKeyCheck, type ReadKeys } from './auth.js';
 import { createRateLimiter } from './rate-limit.js';
+import { answerClientError, COMMON_HEADERS, readBody, sendJson } from './respond.js';
+import { loadTlsMaterial, type TlsFiles } from './tls.js';
 
 export interface HttpHandlers {
   /** Whole document without a zone; one zone's last result (or null when unknown) with one. */
   status(zone?: string): object | null;
   metrics(): Promise<{ contentType: string; body: string }>;
   sync(): Promise<{ queued: boolean }>;
-  webhook(rawBody: Buffer, headers: IncomingHttpHeaders): Promise<{ status: number; body: object }>;
+  /** `client` is the peer address, for the log line of a refused request. */
+  webhook(rawBody: Buffer, headers: IncomingHttpHeaders, client: string): Promise<{ status: number; body: object }>;
 }
 
 export interface HttpServerOptions {
@@ -41,8 +47,12 @@ export interface HttpServerOptions {
    * per object from one address, and NetBox does not retry a 429 by default.
    */
   webhookRateLimitPerMinute?: number;
-  /** Required by POST /sync; unset disables it (503). */
+  /** Required by POST /sync; unset disables it (503). Also opens the read endpoints. */
   apiKey?: string;
+  /** Required (as a Bearer token) by GET /status and GET /metrics when set. */
+  statusToken?: string;
+  /** Certificate and key files: HTTPS instead of HTTP. */
+  tls?: TlsFiles;
   handlers: HttpHandlers;
   /** Told about webhooks refused here, before the handler sees them (`too_large`). */
   webhookObserver?: { rejected(reason: string): void };
@@ -55,6 +65,8 @@ export interface HttpServer {
   /** Stops listening, closes idle keep-alive connections, and cuts busy ones after the grace time. */
   stop(): Promise<void>;
   address(): { host: string; port: number };
+  /** Re-reads the TLS files for new connections; false (and the old certificate kept) when they are unusable or TLS is off. */
+  reloadTls(): boolean;
 }
 
 type Route = 'health' | 'status' | 'metrics' | 'sync' | 'webhook';
@@ -65,58 +77,6 @@ const ROUTES: Record<string, { route: Route; method: 'GET' | 'POST' }> = {
   '/sync': { route: 'sync', method: 'POST' },
   '/webhook': { route: 'webhook', method: 'POST' },
 };
-
-const COMMON_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
-
-function sendJson(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...COMMON_HEADERS,
-    ...headers,
-    'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
-  });
-  res.end(text);
-}
-
-type BodyRead = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
-
-/**
- * Reads the request body, giving up the moment it passes `limit` bytes: nothing beyond the limit
- * is kept, and the caller answers 413 and closes the connection. Chunked bodies are covered too.
- */
-function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (result: BodyRead): void => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onAbort);
-      req.off('close', onAbort);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        chunks.length = 0;
-        req.pause();
-        finish({ ok: false, reason: 'too_large' });
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => finish({ ok: true, body: Buffer.concat(chunks, size) });
-    const onAbort = (): void => finish({ ok: false, reason: 'aborted' });
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onAbort);
-    req.on('close', onAbort);
-  });
-}
 
 export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const { logger, clock, handlers } = opts;
@@ -130,7 +90,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const stopGraceMs = opts.stopGraceMs ?? 5000;
   let bound: { host: string; port: number } | null = null;
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const started = clock.monotonic();
     const method = req.method ?? 'GET';
     // Path only: the query string can carry a zone name today and who knows what tomorrow.
@@ -144,26 +104,48 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       if (!res.headersSent) sendJson(res, 500, { error: 'internal_error', detail: 'internal error; see the daemon log' });
       else res.destroy();
     });
-  });
+  };
+  // The certificate is loaded in start(), so a bad file fails the start rather than construction.
+  const secure: HttpsServer | null = opts.tls ? createHttpsServer({}, onRequest) : null;
+  const server: Server = secure ?? createServer(onRequest);
   // Slow-client guards: a request must arrive whole within these.
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
-  // Requests node:http cannot parse (or that time out) get a JSON answer too, then the socket closes.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    const pending = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    if (err.code === 'ECONNRESET' || !socket.writable || pending?.headersSent === true) {
-      socket.destroy();
-      return;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, logger));
+  // A plain-HTTP client or a port scanner on the HTTPS port: nothing to answer, nothing to worry about.
+  secure?.on('tlsClientError', (err) => logger.debug(`TLS handshake failed: ${err.message}`));
+
+  /** Loads the TLS files into the server; throws when they are unusable. */
+  function applyTls(files: TlsFiles, what: 'loaded' | 'reloaded'): void {
+    const material = loadTlsMaterial(files, clock.now());
+    secure?.setSecureContext({ cert: material.cert, key: material.key });
+    logger.info(`HTTPS certificate ${what}`, { subject: material.subject, valid_to: material.validTo });
+    if (material.expired) logger.warn(`HTTPS certificate ${files.certFile} expired on ${material.validTo}`);
+  }
+
+  const readKeys: ReadKeys = { ...(opts.statusToken ? { statusToken: opts.statusToken } : {}), ...(opts.apiKey ? { apiKey: opts.apiKey } : {}) };
+  const clientOf = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+
+  /** 401 for a missing or wrong credential, logged with who asked (never what they presented). */
+  function denied(req: IncomingMessage, res: ServerResponse, what: string, check: ApiKeyCheck): void {
+    logger.warn(`${req.method ?? 'GET'} ${what} rejected: missing or wrong credentials`, { client: clientOf(req), presented: check === 'wrong' });
+    sendJson(res, 401, { error: 'unauthorized' }, { 'www-authenticate': 'Bearer realm="netbox-pdns"' });
+  }
+
+  /** True when the request may read; otherwise the refusal has been sent. */
+  function mayRead(req: IncomingMessage, res: ServerResponse, what: string, zoneLookup: boolean): boolean {
+    const check = checkReadAccess(req.headers, readKeys, zoneLookup);
+    if (check === 'open' || check === 'ok') return true;
+    if (check === 'disabled') {
+      sendJson(res, 403, { error: 'zone_lookup_disabled', detail: 'GET /status?zone= needs a status token or an API key to be configured' });
+    } else {
+      denied(req, res, what, check);
     }
-    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({ error: status === 408 ? 'request_timeout' : 'bad_request' });
-    logger.debug('unparseable request', { status, code: err.code });
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json\r\n`
-      + `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-  });
+    return false;
+  }
 
   function rateLimited(req: IncomingMessage, res: ServerResponse, route: 'sync' | 'webhook'): boolean {
-    const key = req.socket.remoteAddress ?? 'unknown';
+    const key = clientOf(req);
     const { limiter, perMinute } = limiters[route];
     if (limiter.take(key)) return false;
     logger.debug('rate limited', { route });
@@ -191,11 +173,13 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
       case 'status': {
         const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
         const zone = query.get('zone');
+        if (!mayRead(req, res, '/status', zone !== null)) return;
         const doc = zone === null ? handlers.status() : zone === '' ? null : handlers.status(zone);
         if (doc === null) return sendJson(res, 404, { error: 'unknown zone' });
         return sendJson(res, 200, doc);
       }
       case 'metrics': {
+        if (!mayRead(req, res, '/metrics', false)) return;
         const { contentType, body } = await handlers.metrics();
         res.writeHead(200, { ...COMMON_HEADERS, 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) });
         res.end(body);
@@ -208,10 +192,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
           return sendJson(res, 503, { error: 'sync_disabled', detail: 'POST /sync is disabled until an API key is configured' });
         }
         if (rateLimited(req, res, 'sync')) return;
-        if (auth !== 'ok') {
-          logger.warn('POST /sync rejected: missing or wrong API key', { presented: auth === 'wrong' });
-          return sendJson(res, 401, { error: 'unauthorized' });
-        }
+        if (auth !== 'ok') return denied(req, res, '/sync', auth);
         const { queued } = await handlers.sync();
         if (!queued) return sendJson(res, 503, { error: 'not_queued', detail: 'a full reconcile could not be queued (shutting down?)' });
         logger.info('full reconcile requested over HTTP');
@@ -226,14 +207,15 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
           if (read.reason === 'too_large') tooLarge(res);
           return; // aborted: the client is gone, nobody to answer
         }
-        const result = await handlers.webhook(read.body, req.headers);
+        const result = await handlers.webhook(read.body, req.headers, clientOf(req));
         return sendJson(res, result.status, result.body);
       }
     }
   }
 
   return {
-    start() {
+    async start() {
+      if (opts.tls) applyTls(opts.tls, 'loaded');
       return new Promise((resolve, reject) => {
         const onError = (err: Error): void => reject(err);
         server.once('error', onError);
@@ -242,7 +224,11 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
           server.on('error', (err) => logger.error('http server error', { error: serializeError(err) }));
           const addr = server.address() as AddressInfo;
           bound = { host: addr.address, port: addr.port };
-          logger.info(`HTTP listening on ${addr.address}:${addr.port}`);
+          logger.info(`${secure ? 'HTTPS' : 'HTTP'} listening on ${addr.address}:${addr.port}`);
+          if (!secure && !isLoopbackHost(opts.host)) {
+            logger.warn(`HTTP listens on ${opts.host} without TLS: API keys, status tokens and webhook bodies cross the network `
+              + 'in clear; set http_tls_cert_file and http_tls_key_file, or bind 127.0.0.1 behind a TLS reverse proxy');
+          }
           resolve({ ...bound });
         });
       });
@@ -264,6 +250,17 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     address() {
       if (bound === null) throw new Error('HTTP server not started');
       return { ...bound };
+    },
+
+    reloadTls() {
+      if (!opts.tls) return false;
+      try {
+        applyTls(opts.tls, 'reloaded');
+        return true;
+      } catch (err) {
+        logger.error(`HTTPS certificate not reloaded, the current one stays in use: ${errorMessage(err)}`);
+        return false;
+      }
     },
   };
 }

@@ -8,20 +8,21 @@
  * unauthenticated endpoint would let anyone trigger PowerDNS writes.
  *
  * The raw body bytes are what gets published, never a re-serialisation: a subscriber sees exactly
- * what NetBox sent, and a signature over the body stays checkable downstream.
+ * what NetBox sent, and a signature over the body stays checkable downstream. An authenticated,
+ * valid body must also be fresh and new (replay-guard.ts) before it is handed on.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
 import { checkApiKey, verifyHookSignature } from '../http/auth.js';
-
-/** Why a webhook was turned away (label values of the rejection counter). */
-export const WEBHOOK_REJECT_REASONS = ['bad_signature', 'unauthorized', 'invalid_json', 'invalid_shape', 'too_large'] as const;
-export type WebhookRejectReason = (typeof WEBHOOK_REJECT_REASONS)[number];
+import type { ReplayGuard } from './replay-guard.js';
 
 export interface WebhookObserver {
   accepted(): void;
-  /** Reasons are `WEBHOOK_REJECT_REASONS`, or a validator's own reason. */
+  /**
+   * `bad_signature`, `stale`, `replayed` (events/types.ts WEBHOOK_REJECT_REASONS), `unauthorized`
+   * (wrong API key), `invalid_json`, or the validator's or replay guard's `invalid_shape`.
+   */
   rejected(reason: string): void;
 }
 
@@ -34,6 +35,8 @@ export interface WebhookDeps<E> {
   validate: (body: unknown) => EnvelopeValidation<E>;
   topicFor: (envelope: E) => string;
   publish: (topic: string, payload: Buffer) => Promise<void>;
+  /** Rejects stale and repeated bodies; without one every valid body is handed on. */
+  replayGuard?: Pick<ReplayGuard, 'admit'>;
   logger: Logger;
   observer?: WebhookObserver;
 }
@@ -41,6 +44,8 @@ export interface WebhookDeps<E> {
 export interface WebhookRequest {
   rawBody: Buffer;
   headers: IncomingHttpHeaders;
+  /** The peer address, logged when a request is turned away (never a credential). */
+  client?: string;
 }
 
 export interface WebhookResponse {
@@ -67,11 +72,12 @@ function clip(text: string): string {
 export async function handleWebhook<E>(req: WebhookRequest, deps: WebhookDeps<E>): Promise<WebhookResponse> {
   const { logger, observer } = deps;
   const secret = deps.secret === '' ? undefined : deps.secret;
+  const client = req.client ?? 'unknown';
 
   if (secret !== undefined) {
     if (!verifyHookSignature(secret, req.rawBody, req.headers)) {
       observer?.rejected('bad_signature');
-      logger.warn('webhook rejected: missing or wrong X-Hook-Signature', { reason: 'bad_signature', bytes: req.rawBody.length });
+      logger.warn('webhook rejected: missing or wrong X-Hook-Signature', { reason: 'bad_signature', bytes: req.rawBody.length, client });
       return UNAUTHORIZED;
     }
   } else {
@@ -87,7 +93,7 @@ export async function handleWebhook<E>(req: WebhookRequest, deps: WebhookDeps<E>
     }
     if (check !== 'ok') {
       observer?.rejected('unauthorized');
-      logger.warn('webhook rejected: missing or wrong API key', { reason: 'unauthorized', presented: check === 'wrong' });
+      logger.warn('webhook rejected: missing or wrong API key', { reason: 'unauthorized', presented: check === 'wrong', client });
       return UNAUTHORIZED;
     }
   }
@@ -110,10 +116,20 @@ export async function handleWebhook<E>(req: WebhookRequest, deps: WebhookDeps<E>
     return { status: 400, body: { error: check.reason, detail } };
   }
 
+  const fresh = deps.replayGuard?.admit(req.rawBody, (parsed as { timestamp?: unknown }).timestamp) ?? { ok: true, undo: () => undefined };
+  if (!fresh.ok) {
+    observer?.rejected(fresh.reason);
+    logger.warn(`webhook rejected: ${fresh.reason === 'replayed' ? 'a replay' : 'not fresh'} (${fresh.detail})`, { reason: fresh.reason, client });
+    // A repeat is answered like the first delivery was, so a sender's retry stops; nothing is done twice.
+    if (fresh.reason === 'replayed') return { status: 200, body: { status: 'duplicate', detail: fresh.detail } };
+    return { status: 400, body: { error: fresh.reason, detail: fresh.detail } };
+  }
+
   const topic = deps.topicFor(check.envelope);
   try {
     await deps.publish(topic, req.rawBody);
   } catch (err) {
+    fresh.undo();
     logger.error('webhook could not be handed on; answering 503 so the sender may retry', { topic, error: errorMessage(err) });
     return { status: 503, body: { error: 'unavailable', detail: 'the event could not be queued; retry later' } };
   }

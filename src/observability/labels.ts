@@ -8,7 +8,7 @@
 
 import { KEEP_REASONS, type KeepReason } from '../core/plan.js';
 import { REFUSAL_CODES, type RefusalCode } from '../core/safety.js';
-import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS } from '../intake/events/types.js';
+import { EVENT_SOURCES as INTAKE_SOURCES, IGNORE_REASONS, REJECT_REASONS, WEBHOOK_REJECT_REASONS } from '../intake/events/types.js';
 import {
   FAILURE_REASONS, FULL_OUTCOMES, RRSET_ACTIONS, TRIGGERS, ZONE_OUTCOMES,
   type FailureReason, type FullOutcome, type RrsetAction, type Trigger, type ZoneOutcome,
@@ -21,8 +21,8 @@ export const METRIC_PREFIX = 'netbox_pdns_';
 export const EVENT_SOURCES = [...INTAKE_SOURCES, 'webhook'] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
-/** Why an incoming message was dropped as bad input: the interpreter's reasons plus the webhook's signature check. */
-export const EVENT_REJECT_REASONS = [...REJECT_REASONS, 'bad_signature'] as const;
+/** Why an incoming message was dropped as bad input: the interpreter's reasons plus the webhook's own checks. */
+export const EVENT_REJECT_REASONS = [...REJECT_REASONS, ...WEBHOOK_REJECT_REASONS] as const;
 export type EventRejectReason = (typeof EVENT_REJECT_REASONS)[number];
 
 /** Why a well-formed event was deliberately not acted on. */

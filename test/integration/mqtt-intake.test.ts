@@ -114,15 +114,19 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((i) => i.stop()));
 });
 
+const ACCOUNT = { username: 'bob', password: 's3cret-pw' };
+
 describe('MQTT intake against the embedded broker (aedes)', () => {
   let broker: EmbeddedBroker;
   before(async () => {
-    broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, logger: createMemoryLogger().logger });
+    // With an account configured, any client presenting it may subscribe (broker-auth.ts).
+    broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0, logger: createMemoryLogger().logger, daemonClientId: 'daemon-not-used-here', account: ACCOUNT });
   });
+  const onBroker = (url: string, overrides: Partial<MqttIntakeOptions> = {}): Harness => makeIntake(url, { ...ACCOUNT, ...overrides });
   after(async () => broker.close());
 
   it('falls back from MQTT 5 to 3.1.1, subscribes and hands each interpretation to onMessage', async () => {
-    const h = makeIntake(broker.url.replace('mqtt://', 'mqtt://bob:s3cret-pw@'), { username: 'bob', password: 's3cret-pw' });
+    const h = onBroker(broker.url.replace('mqtt://', 'mqtt://bob:s3cret-pw@'), { username: 'bob', password: 's3cret-pw' });
     await startAndSubscribe(h);
     expect(h.logged(/refused MQTT 5.*falling back to MQTT 3\.1\.1/, 'warn'), 'fallback logged').to.have.length(1);
 
@@ -150,7 +154,7 @@ describe('MQTT intake against the embedded broker (aedes)', () => {
     const order: string[] = [];
     const proxy = await startTcpProxy(broker.port, (type) => { if (type === PUBACK) order.push('puback'); });
     try {
-      const h = makeIntake(`mqtt://127.0.0.1:${proxy.port}`, {
+      const h = onBroker(`mqtt://127.0.0.1:${proxy.port}`, {
         protocolVersion: 4,
         onMessage: (_interpretation, info) => { order.push(`onMessage ${info.topic}`); },
       });
@@ -171,7 +175,7 @@ describe('MQTT intake against the embedded broker (aedes)', () => {
     const proxy = await startTcpProxy(broker.port);
     try {
       let cutDone = false;
-      const h = makeIntake(`mqtt://127.0.0.1:${proxy.port}`, {
+      const h = onBroker(`mqtt://127.0.0.1:${proxy.port}`, {
         protocolVersion: 4,
         onMessage: (interpretation, info) => {
           h.calls.push({ interpretation, topic: info.topic });
@@ -192,7 +196,7 @@ describe('MQTT intake against the embedded broker (aedes)', () => {
 
   it('counts a flood of identical bad messages but warns once per reason and topic a minute', async () => {
     const clock = new ManualClock();
-    const h = makeIntake(broker.url, { protocolVersion: 4, clock });
+    const h = onBroker(broker.url, { protocolVersion: 4, clock });
     await startAndSubscribe(h);
     for (let i = 0; i < 100; i += 1) await broker.publish('dns/zones/example.com/update', 'not json', 1);
     await waitFor(() => h.calls.length === 100, { message: '100 messages handled' });
@@ -210,7 +214,7 @@ describe('MQTT intake against the embedded broker (aedes)', () => {
 
   it('survives an exception in onMessage, acks it, and processes the next message', async () => {
     let first = true;
-    const h = makeIntake(broker.url, {
+    const h = onBroker(broker.url, {
       protocolVersion: 4,
       onMessage: (interpretation, info) => {
         if (first) { first = false; throw new Error('queue exploded'); }
@@ -229,7 +233,7 @@ describe('MQTT intake against the embedded broker (aedes)', () => {
   });
 
   it('publishes on its own connection, and refuses to once stopped', async () => {
-    const h = makeIntake(broker.url, { protocolVersion: 4 });
+    const h = onBroker(broker.url, { protocolVersion: 4 });
     await startAndSubscribe(h);
     await h.intake.publish(compact('self.example').topic, compact('self.example').payload);
     await waitFor(() => h.calls.length === 1, { message: 'own publish received' });

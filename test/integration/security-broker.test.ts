@@ -5,8 +5,7 @@
  * refused, it keeps retrying (so it recovers once an operator fixes the setting) and never connects.
  */
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSyncEnv, type SyncEnv } from '../support/sync-env.js';
@@ -14,6 +13,7 @@ import { startDaemon, type RunningDaemon } from '../support/daemon-env.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { queryDns } from '../support/dns.js';
 import { waitFor } from '../support/wait.js';
+import { makePki, type Pki } from '../support/pki.js';
 import type { StatusDocument } from '../../src/observability/status-store.js';
 import type { WebhookEnvelope } from '../fakes/netbox/index.js';
 
@@ -21,22 +21,11 @@ const ZONE = 'sb.example';
 const MQTT_USER = 'netbox-pdns';
 const MQTT_PASSWORD = 'right-mqtt-password-3c1f';
 
-/** A CA, a server certificate it signed for 127.0.0.1/localhost, and an unrelated CA. */
-function makePki(dir: string): { ca: string; cert: string; key: string; otherCa: string } {
-  const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=netbox-pdns test CA');
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
-  writeFileSync(join(dir, 'san.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.cnf');
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=some other CA');
-  return { ca: join(dir, 'ca.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server.key'), otherCa: join(dir, 'other.pem') };
-}
-
 describe('security: MQTT broker TLS and authentication', function () {
   this.timeout(60_000);
   let env: SyncEnv;
   let dir: string;
-  let pki: ReturnType<typeof makePki>;
+  let pki: Pki;
   let tlsBroker: Mosquitto;
   let authBroker: Mosquitto;
   const daemons: RunningDaemon[] = [];

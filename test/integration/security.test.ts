@@ -1,9 +1,10 @@
 /**
  * The HTTP write endpoints and secret handling: POST /webhook needs a valid X-Hook-Signature
- * (HMAC-SHA512 of the exact body), POST /sync the API key, both are rate limited; and no secret
- * (NetBox token, PowerDNS key, MQTT password, API key, webhook secret) ever appears in anything the
- * daemon emits, even while every upstream is refusing it. The last test runs a real daemon process
- * with recognisable secrets through those faults and greps every output it produced.
+ * (HMAC-SHA512 of the exact body) on a fresh, new body, POST /sync the API key, both are rate
+ * limited; and no secret (NetBox token, PowerDNS key, MQTT password, API key, webhook secret,
+ * status token) ever appears in anything the daemon emits, even while every upstream is refusing
+ * it. The last test runs a real daemon process with recognisable secrets through those faults and
+ * greps every output it produced.
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
@@ -14,7 +15,7 @@ import { startDaemon, API_KEY, WEBHOOK_SECRET, type RunningDaemon } from '../sup
 import { spawnDaemon, type DaemonProcess } from '../support/daemon-process.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { waitFor } from '../support/wait.js';
-import { serializeWebhook, signWebhook, type WebhookEnvelope } from '../fakes/netbox/index.js';
+import { pythonTimestamp, serializeWebhook, signWebhook, type WebhookEnvelope } from '../fakes/netbox/index.js';
 import type { StatusDocument } from '../../src/observability/status-store.js';
 
 const ZONE = 'sec.example';
@@ -65,6 +66,38 @@ describe('security: HTTP endpoints and secrets', function () {
     expect(ok.status).to.equal(202);
   });
 
+  it('POST /webhook: a replayed body is answered 200 duplicate and not handed on, a stale one 400; both counted', async () => {
+    const d = daemons[0] as RunningDaemon;
+    const count = (reason: string): Promise<number> => d.metric('netbox_pdns_events_rejected_total', { reason });
+    // A webhook that reached the intake (through the broker) is counted once, as source webhook.
+    const onBroker = (): Promise<number> => d.metric('netbox_pdns_events_received_total', { source: 'webhook' });
+    const [replayedBefore, staleBefore, brokerBefore] = [await count('replayed'), await count('stale'), await onBroker()];
+
+    const captured = { ...envelope, request_id: 'replay-1', timestamp: pythonTimestamp(Date.now()) };
+    expect((await d.webhook(captured)).status).to.equal(202);
+    for (let i = 0; i < 3; i++) {
+      const again = await d.webhook(captured);
+      expect(again.status).to.equal(200);
+      expect(await again.json()).to.include({ status: 'duplicate' });
+    }
+    // Signed with the right secret, but stamped 16 minutes ago (the window is 15), or 5 minutes ahead.
+    for (const offset of [-16 * 60_000, 5 * 60_000]) {
+      const res = await d.webhook({ ...envelope, request_id: `stale${offset}`, timestamp: pythonTimestamp(Date.now() + offset) });
+      expect(res.status).to.equal(400);
+      expect(await res.json()).to.include({ error: 'stale' });
+    }
+    expect(await count('replayed')).to.equal(replayedBefore + 3);
+    expect(await count('stale')).to.equal(staleBefore + 2);
+
+    // Messages from the webhook reach the intake in order: once a later one has, the replays would have too.
+    expect((await d.webhook({ ...envelope, request_id: 'replay-marker', timestamp: pythonTimestamp(Date.now()) })).status).to.equal(202);
+    await waitFor(async () => (await onBroker()) >= brokerBefore + 2, { message: 'the first delivery and the marker on the broker' });
+    expect(await onBroker(), 'only the first delivery and the marker were handed on').to.equal(brokerBefore + 2);
+    const refused = d.logs.filter((l) => l.reason === 'replayed' || l.reason === 'stale');
+    expect(refused).to.have.length(5);
+    expect(refused.every((l) => l.level === 'warn' && l.client === '127.0.0.1')).to.equal(true);
+  });
+
   it('POST /sync: missing, wrong, truncated and extended keys are rejected; the key in any accepted header works', async () => {
     const d = daemons[0] as RunningDaemon;
     const bad: Array<[string, Record<string, string>]> = [
@@ -93,7 +126,8 @@ describe('security: HTTP endpoints and secrets', function () {
     expect(limited.headers.get('retry-after')).to.match(/^\d+$/);
     expect(await limited.json()).to.include({ error: 'rate_limited' });
     const hooks: number[] = [];
-    for (let i = 0; i < 6; i++) hooks.push((await d.webhook(envelope)).status);
+    // Distinct bodies: the same one again would be a replay (200 duplicate), not a new request.
+    for (let i = 0; i < 6; i++) hooks.push((await d.webhook({ ...envelope, request_id: `rate-${i}` })).status);
     expect(hooks).to.deep.equal([202, 202, 202, 202, 429, 429]);
     for (let i = 0; i < 30; i++) expect((await d.get('/status')).status).to.equal(200);
     expect((await d.get('/health')).status).to.equal(200);
@@ -106,6 +140,7 @@ describe('security: HTTP endpoints and secrets', function () {
       mqtt_password: 'mqttpass-SECRET-9z8y7x6w5v',
       api_key: 'apikey-SECRET-5e6f7a8b9c0d',
       webhook_secret: 'hooksecret-SECRET-c9d0e1f2a3b4',
+      status_token: 'statustoken-SECRET-0a1b2c3d4e5f',
     };
     let broker: Mosquitto;
     let p: DaemonProcess;
@@ -129,6 +164,7 @@ describe('security: HTTP endpoints and secrets', function () {
         NETBOX_PDNS_MQTT_RECONNECT_DELAY: '0.1',
         NETBOX_PDNS_API_KEY: SECRETS.api_key,
         NETBOX_PDNS_WEBHOOK_SECRET: SECRETS.webhook_secret,
+        NETBOX_PDNS_STATUS_TOKEN: SECRETS.status_token, // p.get and p.metric present it
         NETBOX_PDNS_LOG_LEVEL: 'debug',
       });
       p = await spawnDaemon(settings);
@@ -139,6 +175,8 @@ describe('security: HTTP endpoints and secrets', function () {
       };
       const body = serializeWebhook(envelope);
       await keep('sync wrong key', await fetch(`${p.base}/sync`, { method: 'POST', headers: { 'x-api-key': 'wrong' } }));
+      await keep('metrics wrong token', await fetch(`${p.base}/metrics`, { headers: { authorization: 'Bearer wrong' } }));
+      await keep('status zone without token', await fetch(`${p.base}/status?zone=${ZONE}`));
       await keep('webhook bad signature', await fetch(`${p.base}/webhook`, { method: 'POST', headers: { 'x-hook-signature': 'ab'.repeat(64) }, body }));
       // Signed right, but the broker connection is refused: 503 and an error body.
       await keep('webhook unpublishable', await fetch(`${p.base}/webhook`, { method: 'POST', headers: { 'x-hook-signature': signWebhook(body, SECRETS.webhook_secret) }, body }));

@@ -21,6 +21,7 @@ export interface RunningDaemon {
   logs: Array<Record<string, unknown>>;
   base: string;
   brokerUrl: string;
+  /** GET, with the status token as Bearer when one is configured. */
   get(path: string): Promise<Response>;
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** A plain MQTT publisher connected to the daemon's broker. */
@@ -49,11 +50,14 @@ export async function startDaemon(env: SyncEnv, overrides: Record<string, string
   const base = `http://127.0.0.1:${started.httpPort}`;
   const brokerUrl = started.brokerUrl ?? '';
   const clients: MqttClient[] = [];
+  // With a status token configured the helpers read /status and /metrics the way Prometheus would.
+  const token = overrides.NETBOX_PDNS_STATUS_TOKEN;
+  const read: RequestInit = token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } };
   return {
     daemon, logs: entries, base, brokerUrl,
-    get: (path) => fetch(`${base}${path}`),
+    get: (path) => fetch(`${base}${path}`, read),
     async metric(name, labels = {}) {
-      return sumMetric(await (await fetch(`${base}/metrics`)).text(), name, labels);
+      return sumMetric(await (await fetch(`${base}/metrics`, read)).text(), name, labels);
     },
     async publisher() {
       const client = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, clientId: `pub-${Math.random().toString(16).slice(2)}` });

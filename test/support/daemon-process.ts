@@ -27,6 +27,7 @@ export interface DaemonProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   hasExited(): boolean;
   signal(sig: NodeJS.Signals): void;
+  /** GET, with the status token as Bearer when one is configured. */
   get(path: string): Promise<Response>;
   metric(name: string, labels?: Record<string, string>): Promise<number>;
   /** SIGTERM, then SIGKILL after `graceMs` (default 10 s); resolves once the process is gone. */
@@ -65,6 +66,9 @@ export async function spawnDaemon(env: Record<string, string>, opts: { startTime
     });
   });
   const base = `http://127.0.0.1:${port}`;
+  // With a status token configured, read /status and /metrics the way Prometheus would.
+  const token = env.NETBOX_PDNS_STATUS_TOKEN;
+  const read: RequestInit = token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } };
   const logs = (): Array<Record<string, unknown>> => out.split('\n').flatMap((line) => {
     if (!line.startsWith('{')) return [];
     try {
@@ -83,9 +87,9 @@ export async function spawnDaemon(env: Record<string, string>, opts: { startTime
     exited,
     hasExited: () => done,
     signal: (sig) => { if (!done) child.kill(sig); },
-    get: (path) => fetch(`${base}${path}`),
+    get: (path) => fetch(`${base}${path}`, read),
     async metric(name, labels = {}) {
-      return sumMetric(await (await fetch(`${base}/metrics`)).text(), name, labels);
+      return sumMetric(await (await fetch(`${base}/metrics`, read)).text(), name, labels);
     },
     async stop(graceMs = 10_000) {
       if (done) return;

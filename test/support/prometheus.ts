@@ -37,6 +37,10 @@ export interface StartPrometheusOptions {
   rulesFiles?: string[];
   scrapeIntervalSeconds?: number;
   startTimeoutMs?: number;
+  /** Scrape over HTTPS, trusting this CA file. */
+  httpsCaFile?: string;
+  /** File holding the Bearer token sent with every scrape (`authorization.credentials_file`). */
+  credentialsFile?: string;
 }
 
 function assertInstalled(): void {
@@ -52,7 +56,11 @@ function configText(opts: StartPrometheusOptions): string {
   return JSON.stringify({
     global: { scrape_interval: interval, evaluation_interval: interval },
     rule_files: opts.rulesFiles ?? [],
-    scrape_configs: [{ job_name: 'netbox-pdns', metrics_path: '/metrics', static_configs: [{ targets: opts.targets }] }],
+    scrape_configs: [{
+      job_name: 'netbox-pdns', metrics_path: '/metrics', static_configs: [{ targets: opts.targets }],
+      ...(opts.httpsCaFile !== undefined ? { scheme: 'https', tls_config: { ca_file: opts.httpsCaFile } } : {}),
+      ...(opts.credentialsFile !== undefined ? { authorization: { type: 'Bearer', credentials_file: opts.credentialsFile } } : {}),
+    }],
   }, null, 2);
 }
 

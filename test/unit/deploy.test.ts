@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { buildDashboard, dashboardJson, type DashboardPanel } from '../../tools/dashboard/dashboard.js';
 import { run } from './observability/tools.js';
+import { configOptions } from '../../src/config/index.js';
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
 const PROM_DIR = join(DEPLOY, 'prometheus');
@@ -129,13 +130,17 @@ describe('deploy files', () => {
         for (const key of ['nb_token', 'pdns_token']) {
           expect(lines.has(`LoadCredential=${key}:/etc/netbox-pdns/${instance}credentials/${key}`), key).to.equal(true);
         }
-        for (const key of ['mqtt_password', 'api_key', 'webhook_secret']) {
+        // Every optional secret of the schema, so a new one cannot be forgotten here.
+        const optional = configOptions().filter((o) => o.secret && !o.required).map((o) => o.key);
+        expect(optional).to.include.members(['mqtt_password', 'api_key', 'status_token', 'webhook_secret']);
+        for (const key of optional) {
           expect(lines.has(`#LoadCredential=${key}:/etc/netbox-pdns/${instance}credentials/${key}`), key).to.equal(true);
         }
         // The two deliberate weakenings say why, in the comment right above them.
         expect(text).to.match(/#[^\n]*\n(#[^\n]*\n)*MemoryDenyWriteExecute=no/);
         expect(text).to.match(/#[^\n]*\n(#[^\n]*\n)*SystemCallErrorNumber=EPERM/);
         expect(text).to.match(/#[^\n]*sd_notify[^\n]*\n(#[^\n]*\n)*Type=notify/);
+        expect(lines.has('ExecReload=/bin/kill -HUP $MAINPID'), 'reload re-reads the HTTPS certificate').to.equal(true);
         expect(text).not.to.match(/^Environment=.*(TOKEN|PASSWORD|SECRET|API_KEY)=/m);
       });
     }

@@ -7,6 +7,7 @@ export {
   EVENT_SOURCES,
   IGNORE_REASONS,
   REJECT_REASONS,
+  WEBHOOK_REJECT_REASONS,
   type EventInterpreterOptions,
   type EventSource,
   type FullInterpretation,

@@ -17,6 +17,12 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/**
+ * Reasons only POST /webhook produces, before a body is interpreted: a wrong signature or key, a
+ * timestamp outside the freshness window, an exact repeat of an accepted body (intake/replay-guard.ts).
+ */
+export const WEBHOOK_REJECT_REASONS = ['bad_signature', 'stale', 'replayed'] as const;
+
 /** Why a valid message needs no work from this daemon (counted, logged at debug). */
 export const IGNORE_REASONS = ['other_nameserver', 'other_view', 'unsupported_model', 'unsupported_event'] as const;
 export type IgnoreReason = (typeof IGNORE_REASONS)[number];

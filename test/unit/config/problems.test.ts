@@ -35,6 +35,11 @@ describe('config: problem lines', () => {
     ['a wildcard topic prefix', { NETBOX_PDNS_MQTT_TOPIC_PREFIX: 'dns/#' }, 'NETBOX_PDNS_MQTT_TOPIC_PREFIX="dns/#": must be an MQTT topic prefix without wildcards (+, #) or a leading/trailing /'],
     ['overlapping topic prefixes', { NETBOX_PDNS_MQTT_EVENTS_PREFIX: 'dns' }, 'NETBOX_PDNS_MQTT_TOPIC_PREFIX="dns/zones": must not overlap NETBOX_PDNS_MQTT_EVENTS_PREFIX ("dns")'],
     ['a password without a user name', { NETBOX_PDNS_MQTT_PASSWORD: 'hunter2' }, 'NETBOX_PDNS_MQTT_PASSWORD=****: set without NETBOX_PDNS_MQTT_USERNAME'],
+    [
+      'an embedded broker account without a password',
+      { NETBOX_PDNS_MQTT_BROKER_URL: 'embedded', NETBOX_PDNS_MQTT_USERNAME: 'publisher' },
+      'NETBOX_PDNS_MQTT_USERNAME="publisher": set without NETBOX_PDNS_MQTT_PASSWORD; the embedded broker needs both to require authentication',
+    ],
     ['a max delay below the base delay', { NETBOX_PDNS_RETRY_MAX_DELAY: '0.5' }, 'NETBOX_PDNS_RETRY_MAX_DELAY="0.5": must be >= NETBOX_PDNS_RETRY_BASE_DELAY (1)'],
     ['a lock timeout not above the warning', { NETBOX_PDNS_LOCK_TIMEOUT_SECONDS: '1' }, 'NETBOX_PDNS_LOCK_TIMEOUT_SECONDS="1": must be > NETBOX_PDNS_LOCK_WARN_SECONDS (1)'],
     [
@@ -59,6 +64,17 @@ describe('config: problem lines', () => {
       env: baseEnv({ NETBOX_PDNS_MQTT_CERT_FILE: '/etc/cert.pem' }),
       readFile: fakeFiles({ '/etc/cert.pem': '-----BEGIN CERTIFICATE-----' }),
     }))).to.deep.equal(['NETBOX_PDNS_MQTT_CERT_FILE="/etc/cert.pem": set without NETBOX_PDNS_MQTT_KEY_FILE']);
+  });
+
+  it('reports an HTTPS certificate without its key, and a key without its certificate', () => {
+    const files = fakeFiles({ '/etc/http.pem': '-----BEGIN CERTIFICATE-----', '/etc/http.key': '-----BEGIN PRIVATE KEY-----' });
+    expect(problemsOf(() => loadConfig({ env: baseEnv({ NETBOX_PDNS_HTTP_TLS_CERT_FILE: '/etc/http.pem' }), readFile: files })))
+      .to.deep.equal(['NETBOX_PDNS_HTTP_TLS_CERT_FILE="/etc/http.pem": set without NETBOX_PDNS_HTTP_TLS_KEY_FILE']);
+    expect(problemsOf(() => loadConfig({ env: baseEnv({ NETBOX_PDNS_HTTP_TLS_KEY_FILE: '/etc/http.key' }), readFile: files })))
+      .to.deep.equal(['NETBOX_PDNS_HTTP_TLS_KEY_FILE="/etc/http.key": set without NETBOX_PDNS_HTTP_TLS_CERT_FILE']);
+    expect(problemsOf(() => loadConfig({
+      env: baseEnv({ NETBOX_PDNS_HTTP_TLS_CERT_FILE: '/etc/http.pem', NETBOX_PDNS_HTTP_TLS_KEY_FILE: '/etc/missing.key' }), readFile: files,
+    }))).to.deep.equal([`NETBOX_PDNS_HTTP_TLS_KEY_FILE="/etc/missing.key": cannot read file (ENOENT: no such file or directory, open '/etc/missing.key')`]);
   });
 
   it('reports an unreadable TLS file', () => {

@@ -1,102 +1,8 @@
 import { expect } from 'chai';
-import { connect } from 'node:net';
-import type { IncomingHttpHeaders } from 'node:http';
-import { createHttpServer, type HttpHandlers, type HttpServer, type HttpServerOptions } from '../../../src/http/server.js';
-import { hookSignature } from '../../../src/http/auth.js';
-import { handleWebhook } from '../../../src/intake/webhook.js';
+import { createHttpServer, type HttpHandlers } from '../../../src/http/server.js';
 import { createMemoryLogger } from '../../../src/util/log.js';
 import { ManualClock } from '../../support/manual-clock.js';
-
-const API_KEY = 'sync-key-5f0e9a';
-const SECRET = 'hook-secret-c81d';
-const LIMIT = 2048;
-const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-const ZONE_DOC = { zone: 'example.org.', outcome: 'changed' };
-
-interface Harness {
-  base: string;
-  port: number;
-  server: HttpServer;
-  clock: ManualClock;
-  entries: Array<Record<string, unknown>>;
-  published: Buffer[];
-  webhookCalls: number;
-  syncCalls: number;
-  observed: string[];
-}
-
-/** Every body any test received, checked for secrets at the end. */
-const seenBodies: string[] = [];
-
-async function get(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; text: string; json: () => unknown }> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  seenBodies.push(text);
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as unknown };
-}
-
-/** Speaks HTTP/1.1 by hand (for lying or unfinished bodies fetch cannot send); resolves on the first full response. */
-function raw(port: number, head: string, body: Buffer | string = '', keepOpen = false): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let data = Buffer.alloc(0);
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      data = Buffer.concat([data, chunk]);
-      const text = data.toString('latin1');
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const length = Number(/content-length: (\d+)/i.exec(text.slice(0, end))?.[1] ?? '0');
-      if (data.length < end + 4 + length) return;
-      socket.destroy();
-      const status = Number(text.slice(9, 12));
-      const bodyText = text.slice(end + 4, end + 4 + length);
-      seenBodies.push(bodyText);
-      resolve({ status, text: bodyText });
-    });
-    socket.write(head);
-    if (body.length > 0) socket.write(body);
-    if (!keepOpen) socket.end();
-  });
-}
-
-async function start(over: Partial<HttpServerOptions> = {}, handlerOver: Partial<HttpHandlers> = {}, perMinute = 100): Promise<Harness> {
-  const clock = new ManualClock();
-  const { logger, entries } = createMemoryLogger('debug');
-  const h = { clock, entries, published: [] as Buffer[], webhookCalls: 0, syncCalls: 0, observed: [] as string[] } as Harness;
-  const handlers: HttpHandlers = {
-    status: (zone) => (zone === undefined ? { status: 'Healthy' } : zone === 'example.org' ? ZONE_DOC : null),
-    metrics: async () => ({ contentType: METRICS_TYPE, body: 'netbox_pdns_up 1\n' }),
-    sync: async () => {
-      h.syncCalls += 1;
-      return { queued: true };
-    },
-    webhook: (rawBody: Buffer, headers: IncomingHttpHeaders) => {
-      h.webhookCalls += 1;
-      return handleWebhook({ rawBody, headers }, {
-        secret: SECRET,
-        validate: (body) => ({ ok: true, envelope: body }),
-        topicFor: () => 'netbox/netbox_dns/record/updated',
-        publish: async (_topic, payload) => {
-          h.published.push(payload);
-        },
-        logger,
-      });
-    },
-    ...handlerOver,
-  };
-  h.server = createHttpServer({
-    host: '127.0.0.1', port: 0, logger, clock, maxBodyBytes: LIMIT, rateLimitPerMinute: perMinute, apiKey: API_KEY, handlers,
-    webhookObserver: { rejected: (reason) => h.observed.push(reason) },
-    ...over,
-  });
-  const address = await h.server.start();
-  h.port = address.port;
-  h.base = `http://127.0.0.1:${address.port}`;
-  return h;
-}
-
-const sign = (body: string): Record<string, string> => ({ 'content-type': 'application/json', 'x-hook-signature': hookSignature(SECRET, body) });
+import { API_KEY, LIMIT, METRICS_TYPE, SECRET, STATUS_TOKEN, ZONE_DOC, get, raw, seenBodies, sign, start, type Harness } from './harness.js';
 
 describe('HTTP server', () => {
   let h: Harness;
@@ -131,14 +37,15 @@ describe('HTTP server', () => {
     it('serves the document, one zone, or 404 for an unknown zone', async () => {
       h = await start();
       expect((await get(`${h.base}/status`)).json()).to.deep.equal({ status: 'Healthy' });
-      const zone = await get(`${h.base}/status?zone=example.org`);
+      const key = { headers: { 'x-api-key': API_KEY } };
+      const zone = await get(`${h.base}/status?zone=example.org`, key);
       expect(zone.status).to.equal(200);
       expect(zone.json()).to.deep.equal(ZONE_DOC);
-      const unknown = await get(`${h.base}/status?zone=nope.example`);
+      const unknown = await get(`${h.base}/status?zone=nope.example`, key);
       expect(unknown.status).to.equal(404);
       expect(unknown.headers.get('content-type')).to.equal('application/json');
       expect(unknown.json()).to.deep.equal({ error: 'unknown zone' });
-      expect((await get(`${h.base}/status?zone=`)).status).to.equal(404);
+      expect((await get(`${h.base}/status?zone=`, key)).status).to.equal(404);
     });
 
     it('turns a handler error into a generic 500, logged with the error', async () => {
@@ -156,7 +63,7 @@ describe('HTTP server', () => {
 
     it('logs requests at debug without the query string', async () => {
       h = await start();
-      await get(`${h.base}/status?zone=example.org&token=hunter2`);
+      await get(`${h.base}/status?zone=example.org&token=hunter2`, { headers: { authorization: `Bearer ${API_KEY}` } });
       const access = h.entries.filter((e) => e.message === 'http request');
       expect(access).to.have.length(1);
       expect(access[0]).to.include({ level: 'debug', method: 'GET', path: '/status', status: 200 });
@@ -340,6 +247,28 @@ describe('HTTP server', () => {
       expect(() => h.server.address()).to.not.throw();
     });
 
+    it('warns at start when it listens beyond loopback without TLS, and only then', async () => {
+      h = await start({ host: '0.0.0.0' });
+      const warnings = h.entries.filter((e) => e.level === 'warn').map((e) => String(e.message));
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.match(/^HTTP listens on 0\.0\.0\.0 without TLS: .*http_tls_cert_file/);
+      await h.server.stop();
+      h = await start();
+      expect(h.entries.filter((e) => e.level === 'warn')).to.deep.equal([]);
+      expect(h.server.reloadTls(), 'nothing to reload without TLS').to.equal(false);
+    });
+
+    it('start() fails, naming the file, when the TLS files cannot be used', async () => {
+      const broken = createHttpServer({
+        host: '127.0.0.1', port: 0, logger: createMemoryLogger().logger, clock: new ManualClock(), maxBodyBytes: LIMIT,
+        rateLimitPerMinute: 1, handlers: {} as HttpHandlers, tls: { certFile: '/nonexistent/cert.pem', keyFile: '/nonexistent/key.pem' },
+      });
+      let failed: unknown;
+      await broken.start().catch((err: unknown) => { failed = err; });
+      expect(String(failed)).to.match(/cannot read the HTTPS certificate \/nonexistent\/cert\.pem/);
+      await broken.stop();
+    });
+
     it('start() fails on a port that is taken', async () => {
       h = await start();
       const clash = createHttpServer({
@@ -358,6 +287,7 @@ describe('HTTP server', () => {
     const all = seenBodies.join('\n');
     expect(seenBodies.length).to.be.greaterThan(20);
     expect(all).to.not.include(API_KEY);
+    expect(all).to.not.include(STATUS_TOKEN);
     expect(all).to.not.include(SECRET);
   });
 });

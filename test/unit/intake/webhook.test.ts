@@ -4,6 +4,8 @@ import { hookSignature } from '../../../src/http/auth.js';
 import { handleWebhook, type WebhookDeps } from '../../../src/intake/webhook.js';
 import { validateWebhookEnvelope, webhookTopic } from '../../../src/intake/events/index.js';
 import { createMemoryLogger } from '../../../src/util/log.js';
+import { createReplayGuard } from '../../../src/intake/replay-guard.js';
+import { ManualClock } from '../../support/manual-clock.js';
 
 const SECRET = 'hook-secret-ü-7d1f';
 const API_KEY = 'api-key-93b0c2';
@@ -38,7 +40,7 @@ function harness(over: Partial<WebhookDeps<Envelope>> = {}) {
     observer: { accepted: () => outcomes.push('accepted'), rejected: (r) => outcomes.push(r) },
     ...over,
   };
-  const call = (body: Buffer, headers: IncomingHttpHeaders = {}) => handleWebhook({ rawBody: body, headers }, deps);
+  const call = (body: Buffer, headers: IncomingHttpHeaders = {}) => handleWebhook({ rawBody: body, headers, client: '192.0.2.7' }, deps);
   return { call, published, outcomes, entries };
 }
 
@@ -137,6 +139,63 @@ describe('webhook handler', () => {
     const res = await h.call(BODY, { 'x-api-key': API_KEY });
     expect(res.status).to.equal(503);
     expect(h.outcomes).to.deep.equal([]);
+  });
+
+  describe('replays', () => {
+    const sentAt = Date.parse('2026-01-05T10:00:01+00:00');
+
+    it('hands a fresh body on once; the same bytes again get 200 duplicate, counted as replayed, without a publish', async () => {
+      const clock = new ManualClock(sentAt + 5_000);
+      const h = harness({ secret: SECRET, replayGuard: createReplayGuard({ maxAgeMs: 900_000, clock }) });
+      expect((await h.call(BODY, signed(BODY))).status).to.equal(202);
+      const again = await h.call(BODY, signed(BODY));
+      expect(again).to.deep.equal({ status: 200, body: { status: 'duplicate', detail: 'this exact body was accepted before' } });
+      expect(h.published).to.have.length(1);
+      expect(h.outcomes).to.deep.equal(['accepted', 'replayed']);
+      expect(h.entries.find((e) => e.reason === 'replayed')).to.include({ level: 'warn', client: '192.0.2.7' });
+    });
+
+    it('refuses a body older than the window with 400 stale, however well signed', async () => {
+      const clock = new ManualClock(sentAt + 901_000);
+      const h = harness({ secret: SECRET, replayGuard: createReplayGuard({ maxAgeMs: 900_000, clock }) });
+      const res = await h.call(BODY, signed(BODY));
+      expect(res.status).to.equal(400);
+      expect(res.body).to.deep.equal({ error: 'stale', detail: 'timestamp is 901 s old, more than the 900 s allowed' });
+      expect(h.published).to.deep.equal([]);
+      expect(h.outcomes).to.deep.equal(['stale']);
+    });
+
+    it('checks the signature first: an unsigned replay is a bad signature, and is not remembered', async () => {
+      const clock = new ManualClock(sentAt);
+      const h = harness({ secret: SECRET, replayGuard: createReplayGuard({ maxAgeMs: 900_000, clock }) });
+      expect((await h.call(BODY, {})).status).to.equal(401);
+      expect((await h.call(BODY, signed(BODY))).status).to.equal(202);
+      expect(h.outcomes).to.deep.equal(['bad_signature', 'accepted']);
+    });
+
+    it('forgets a body it could not hand on, so the sender\'s retry is accepted', async () => {
+      const clock = new ManualClock(sentAt);
+      let fail = true;
+      const published: Buffer[] = [];
+      const h = harness({
+        secret: SECRET,
+        replayGuard: createReplayGuard({ maxAgeMs: 900_000, clock }),
+        publish: async (_topic, payload) => {
+          if (fail) throw new Error('broker down');
+          published.push(payload);
+        },
+      });
+      expect((await h.call(BODY, signed(BODY))).status).to.equal(503);
+      fail = false;
+      expect((await h.call(BODY, signed(BODY))).status).to.equal(202);
+      expect(published).to.have.length(1);
+    });
+  });
+
+  it('logs the client address of a refused request', async () => {
+    const h = harness({ secret: SECRET });
+    await h.call(BODY, { 'x-hook-signature': 'ab'.repeat(64) });
+    expect(h.entries.find((e) => e.reason === 'bad_signature')).to.include({ level: 'warn', client: '192.0.2.7' });
   });
 
   it('never puts the secret or the API key in a response or a log line', async () => {
