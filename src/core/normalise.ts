@@ -27,26 +27,26 @@ import type { ZoneName } from './types.js';
  * rewrites them so); `salt` NSEC3PARAM salt; `hex`, `b64` and `text` take every remaining token
  * (hex lower-cased and joined, base64 joined and re-encoded, text one quoted string).
  */
-type Field = 'int' | 'name' | 'host' | 'nshost' | 'str' | 'word' | 'upper' | 'alg' | 'cert' | 'ipv4' | 'eui' | 'locator' | 'salt' | 'hex' | 'b64' | 'text';
+type Field = 'int' | 'u16' | 'u8' | 'name' | 'host' | 'nshost' | 'str' | 'word' | 'upper' | 'alg' | 'cert' | 'ipv4' | 'eui' | 'locator' | 'salt' | 'hex' | 'b64' | 'text';
 
 const LAYOUTS: Record<string, Field[]> = {
   CNAME: ['name'], DNAME: ['name'], NS: ['nshost'], PTR: ['name'], ALIAS: ['name'],
   MB: ['name'], MG: ['name'], MR: ['name'], MINFO: ['name', 'name'], RP: ['name', 'name'],
-  MX: ['int', 'host'], KX: ['int', 'name'], AFSDB: ['int', 'name'], LP: ['int', 'name'],
-  SRV: ['int', 'int', 'int', 'host'],
-  NAPTR: ['int', 'int', 'str', 'str', 'str', 'name'],
+  MX: ['u16', 'host'], KX: ['u16', 'name'], AFSDB: ['u16', 'name'], LP: ['u16', 'name'],
+  SRV: ['u16', 'u16', 'u16', 'host'],
+  NAPTR: ['u16', 'u16', 'str', 'str', 'str', 'name'],
   HINFO: ['str', 'str'],
-  CAA: ['int', 'word', 'text'],
-  URI: ['int', 'int', 'str'],
-  SSHFP: ['int', 'int', 'hex'],
-  TLSA: ['int', 'int', 'int', 'hex'], SMIMEA: ['int', 'int', 'int', 'hex'],
-  DS: ['int', 'alg', 'int', 'hex'], CDS: ['int', 'alg', 'int', 'hex'], DLV: ['int', 'alg', 'int', 'hex'],
-  ZONEMD: ['int', 'int', 'int', 'hex'], NSEC3PARAM: ['int', 'int', 'int', 'salt'],
-  DNSKEY: ['int', 'int', 'alg', 'b64'], CDNSKEY: ['int', 'int', 'alg', 'b64'], KEY: ['int', 'int', 'alg', 'b64'],
-  CERT: ['cert', 'int', 'alg', 'b64'],
+  CAA: ['u8', 'word', 'text'],
+  URI: ['u16', 'u16', 'str'],
+  SSHFP: ['u8', 'u8', 'hex'],
+  TLSA: ['u8', 'u8', 'u8', 'hex'], SMIMEA: ['u8', 'u8', 'u8', 'hex'],
+  DS: ['u16', 'alg', 'u8', 'hex'], CDS: ['u16', 'alg', 'u8', 'hex'], DLV: ['u16', 'alg', 'u8', 'hex'],
+  ZONEMD: ['int', 'u8', 'u8', 'hex'], NSEC3PARAM: ['u8', 'u8', 'u16', 'salt'],
+  DNSKEY: ['u16', 'u8', 'alg', 'b64'], CDNSKEY: ['u16', 'u8', 'alg', 'b64'], KEY: ['u16', 'u8', 'alg', 'b64'],
+  CERT: ['cert', 'u16', 'alg', 'b64'],
   OPENPGPKEY: ['b64'], DHCID: ['b64'],
   EUI48: ['eui'], EUI64: ['eui'],
-  NID: ['int', 'locator'], L64: ['int', 'locator'], L32: ['int', 'ipv4'],
+  NID: ['u16', 'locator'], L64: ['u16', 'locator'], L32: ['u16', 'ipv4'],
   LUA: ['upper'],
   SOA: ['name', 'name', 'int', 'int', 'int', 'int', 'int'],
 };
@@ -172,8 +172,14 @@ function singleField(field: Field, token: Token, origin: ZoneName): string {
   const text = token.text;
   switch (field) {
     case 'int':
-      if (!/^\d+$/.test(text) || Number(text) > 0xffffffff) throw new Error(`${JSON.stringify(text)} is not a number`);
+    case 'u16':
+    case 'u8': {
+      // PowerDNS parses each field at its wire width and refuses an overflow ("Overflow reading 16 bit integer").
+      const max = field === 'u8' ? 0xff : field === 'u16' ? 0xffff : 0xffffffff;
+      if (!/^\d+$/.test(text)) throw new Error(`${JSON.stringify(text)} is not a number`);
+      if (Number(text) > max) throw new Error(`${text} is larger than ${max}, the largest this field holds`);
       return String(Number(text));
+    }
     case 'name':
       return contentName(text, origin);
     case 'host':
@@ -207,8 +213,10 @@ function restField(field: Field, tokens: Token[]): string {
     case 'hex': {
       const hex = tokens.map((t) => t.text).join('').toLowerCase();
       if (hex.length === 0) throw new Error('the hex field is empty, and PowerDNS 4.7 refuses an empty field ("missing field")');
-      if (/^[0-9a-f]+$/.test(hex)) return hex;
-      throw new Error(`${JSON.stringify(hex)} is not hexadecimal`);
+      if (!/^[0-9a-f]+$/.test(hex)) throw new Error(`${JSON.stringify(hex)} is not hexadecimal`);
+      // An odd digit count is not whole bytes: PowerDNS would pad it (`abc` → `abc0`) and refuse it.
+      if (hex.length % 2 !== 0) throw new Error(`${JSON.stringify(hex)} has an odd number of hex digits`);
+      return hex;
     }
     case 'b64':
       return canonicalBase64(joinedBase64(tokens.map((t) => t.text)));

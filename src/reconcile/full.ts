@@ -8,22 +8,12 @@
 import { toZoneName } from '../core/names.js';
 import { checkEmptySource, checkZoneDeletionSafety } from '../core/safety.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
-import type { NetboxSource } from '../netbox/source.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
-import type { Clock } from '../util/clock.js';
 import { errorClass, errorMessage } from '../util/errors.js';
-import type { Logger } from '../util/log.js';
-import type { ReadLedger } from './ledger.js';
-import type { EngineSettings, FullOutcome, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
-import type { TargetState } from './zone-task.js';
+import type { FullOutcome, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { ZoneTaskDeps } from './zone-task.js';
 
-export interface FullReconcileDeps {
-  netbox: NetboxSource;
-  targets: readonly TargetState[];
-  logger: Logger;
-  clock: Clock;
-  settings: EngineSettings;
-  ledger: ReadLedger;
+export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer'> {
   /** Runs one zone's task under the zone's lock. */
   runZone: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult[]>;
   /** Zone tasks run at once (the `workers` setting). */

@@ -248,6 +248,11 @@ export const REFUSED: Array<[string, string, RegExp]> = [
   ['HTTPS', '1 . alpn=h2\\,x', /alpn .* escape/],
   ['HTTPS', '1 . key65000="a;b"', /";"/],
   ['HTTPS', '1 . key3="\\001\\187"', /generic spelling holds wire bytes/],
+  // dnspython refuses these too; the check is defence in depth for data that reached NetBox otherwise.
+  ['SRV', '10 60 65536 sip.example.net.', /larger than 65535/],
+  ['MX', '65536 mx.example.net.', /larger than 65535/],
+  ['SSHFP', '1 1 abc', /odd number of hex digits/],
+  ['TLSA', '3 1 256 abcd', /larger than 255/],
 ];
 
 /**
