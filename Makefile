@@ -46,10 +46,10 @@ lint: install-npm
 	npx eslint .
 
 test: install lint
-	$(MOCHA) 'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts'
+	$(MOCHA) 'test/unit/**/*.test.ts' 'test/component/**/*.test.ts' 'test/integration/**/*.test.ts'
 
 test-unit: install-npm
-	$(MOCHA) 'test/unit/**/*.test.ts'
+	$(MOCHA) 'test/unit/**/*.test.ts' 'test/component/**/*.test.ts'
 
 test-integration: install
 	$(MOCHA) 'test/integration/**/*.test.ts'

@@ -108,6 +108,7 @@ function differs(want: RRset, have: RRset): boolean {
 function copyRRset(r: RRset): RRset {
   const copy: RRset = { name: r.name, type: r.type, ttl: r.ttl, records: [...r.records] };
   if (r.hasDisabled === true) copy.hasDisabled = true;
+  if (r.marked === true) copy.marked = true;
   return copy;
 }
 

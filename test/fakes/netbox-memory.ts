@@ -1,0 +1,77 @@
+/**
+ * The engine's `NetboxSource` over the fake NetBox's store, without HTTP: the same model (auto
+ * serial, managed SOA/NS and PTRs, active flags) read the way the real client reads it, for fast
+ * component tests. Reads can be failed, emptied or held, and are counted.
+ */
+import type { NetboxSource } from '../../src/netbox/source.js';
+import type { NetboxRecord, NetboxZone } from '../../src/netbox/types.js';
+import { UpstreamError } from '../../src/util/errors.js';
+import type { FakeNetboxStore } from './netbox/index.js';
+
+export type NetboxRead = 'listZones' | 'findZones' | 'listRecords' | 'listRecordsByZoneName';
+
+export class MemoryNetbox implements NetboxSource {
+  readonly reads: NetboxRead[] = [];
+  private readonly faults = new Map<NetboxRead, Array<Error | 'empty'>>();
+  private readonly gates = new Map<NetboxRead, Array<() => Promise<void>>>();
+
+  constructor(readonly store: FakeNetboxStore, readonly nameserverId: number) {}
+
+  /** The next reads of `what` fail with `error`, or answer nothing (`empty`), in order. */
+  failNext(what: NetboxRead, ...outcomes: Array<Error | 'empty'>): void {
+    this.faults.set(what, [...(this.faults.get(what) ?? []), ...outcomes]);
+  }
+
+  /** The next read of `what` waits until released. */
+  hold(what: NetboxRead): { reached: Promise<void>; release: () => void } {
+    let release = (): void => undefined;
+    let reached = (): void => undefined;
+    const wait = new Promise<void>((resolve) => { release = resolve; });
+    const arrived = new Promise<void>((resolve) => { reached = resolve; });
+    this.gates.set(what, [...(this.gates.get(what) ?? []), async () => { reached(); await wait; }]);
+    return { reached: arrived, release };
+  }
+
+  static unavailable(): UpstreamError {
+    return new UpstreamError('NetBox GET /api/plugins/netbox-dns/zones/: HTTP 503: Service Unavailable', 'netbox', 'transient', { operation: 'listNetboxZones', status: 503 });
+  }
+
+  private async enter(what: NetboxRead): Promise<'empty' | null> {
+    this.reads.push(what);
+    const gate = this.gates.get(what)?.shift();
+    if (gate) await gate();
+    const fault = this.faults.get(what)?.shift();
+    if (fault instanceof Error) throw fault;
+    return fault ?? null;
+  }
+
+  private ours(): NetboxZone[] {
+    return this.store.listZones().filter((z) => z.nameservers.some((ns) => ns.id === this.nameserverId));
+  }
+
+  private records(zoneId: number): NetboxRecord[] {
+    return this.store.listRecords({ zone: zoneId }).filter((r) => r.active);
+  }
+
+  async listZones(): Promise<NetboxZone[]> {
+    return (await this.enter('listZones')) === 'empty' ? [] : this.ours();
+  }
+
+  async findZones(name: string): Promise<NetboxZone[]> {
+    if ((await this.enter('findZones')) === 'empty') return [];
+    const wanted = name.replace(/\.$/, '').toLowerCase();
+    return this.ours().filter((z) => z.name.toLowerCase() === wanted);
+  }
+
+  async listRecords(zoneIds: number[]): Promise<Map<number, NetboxRecord[]>> {
+    const empty = (await this.enter('listRecords')) === 'empty';
+    return new Map(zoneIds.map((id) => [id, empty ? [] : this.records(id)] as const));
+  }
+
+  async listRecordsByZoneName(name: string): Promise<NetboxRecord[] | null> {
+    const empty = (await this.enter('listRecordsByZoneName')) === 'empty';
+    const zones = this.store.listZones().filter((z) => z.name === name);
+    if (zones.length === 0) return null;
+    return empty ? [] : zones.flatMap((z) => this.records(z.id));
+  }
+}
