@@ -3,7 +3,8 @@
  * NetBox, how far behind is it, what fails, are PowerDNS and NetBox healthy, is MQTT up, is the
  * process healthy. dashboard.ts turns these specs into Grafana's JSON model.
  */
-import { METRIC_PREFIX } from '../../src/observability/labels.js';
+import { UPSTREAM_ROWS } from './panels-upstreams.js';
+import { GREEN_ONLY, quantile, rate, sel } from './promql.js';
 
 export interface TargetSpec {
   expr: string;
@@ -30,26 +31,6 @@ export interface RowSpec {
   description: string;
   panels: PanelSpec[];
 }
-
-/** Series filter every query carries, so the job/instance variables apply everywhere. */
-const FILTER = 'job=~"$job",instance=~"$instance"';
-
-/** A selector for one of our metrics, e.g. `sel('mqtt_connected')`. */
-function sel(suffix: string, extra?: string): string {
-  return `${METRIC_PREFIX}${suffix}{${FILTER}${extra === undefined ? '' : `,${extra}`}}`;
-}
-/** A selector for a prom-client default metric (process_*, nodejs_*). */
-function selDefault(metric: string): string {
-  return `${metric}{${FILTER}}`;
-}
-function rate(selector: string): string {
-  return `rate(${selector}[$__rate_interval])`;
-}
-function quantile(q: number, bucketSuffix: string, by: string): string {
-  return `histogram_quantile(${q}, sum by (${by}, le) (${rate(sel(bucketSuffix))}))`;
-}
-
-const GREEN_ONLY = [{ color: 'green', value: null }];
 
 export const DASHBOARD_ROWS: RowSpec[] = [
   {
@@ -210,103 +191,45 @@ export const DASHBOARD_ROWS: RowSpec[] = [
     ],
   },
   {
-    title: 'PowerDNS and NetBox',
-    description: 'Health of the two HTTP APIs the daemon depends on.',
+    title: 'Waiting for an operator?',
+    description: 'What the daemon deliberately did not write: refused plans, rrsets PowerDNS refused, rrsets kept as PowerDNS holds them.',
     panels: [
       {
-        kind: 'timeseries',
-        title: 'Upstream requests by status code',
-        description: 'HTTP requests per second to PowerDNS and NetBox by status code. 5xx, timeout and network_error are retried; 4xx are not.',
-        unit: 'ops',
-        width: 8,
-        targets: [{ expr: `sum by (upstream, code) (${rate(sel('upstream_requests_total'))})`, legend: '{{upstream}} {{code}}' }],
-      },
-      {
-        kind: 'timeseries',
-        title: 'Upstream request latency',
-        description: 'HTTP request duration to PowerDNS and NetBox (p50 and p95).',
-        unit: 's',
-        width: 8,
-        targets: [
-          { expr: quantile(0.5, 'upstream_request_duration_seconds_bucket', 'upstream'), legend: 'p50 {{upstream}}' },
-          { expr: quantile(0.95, 'upstream_request_duration_seconds_bucket', 'upstream'), legend: 'p95 {{upstream}}' },
-        ],
-      },
-      {
-        kind: 'timeseries',
-        title: 'Upstream retries',
-        description: 'Retries scheduled by the backoff policy per second, by upstream and reason.',
-        unit: 'ops',
-        width: 8,
-        targets: [{ expr: `sum by (upstream, reason) (${rate(sel('upstream_request_retries_total'))})`, legend: '{{upstream}} {{reason}}' }],
-      },
-    ],
-  },
-  {
-    title: 'MQTT',
-    description: 'The event path from NetBox through the MQTT broker.',
-    panels: [
-      {
-        kind: 'timeseries',
-        title: 'MQTT connection',
-        description: 'Whether each instance was connected to the broker over time.',
-        unit: 'bool_yes_no',
-        width: 8,
-        targets: [{ expr: `min by (instance) (${sel('mqtt_connected')})`, legend: '{{instance}}' }],
-      },
-      {
-        kind: 'timeseries',
-        title: 'MQTT reconnects',
-        description: 'Reconnection attempts per interval. A steady stream means a flapping broker or a client id used twice.',
+        kind: 'stat',
+        title: 'Zones refused',
+        description: 'Zones whose plan a safety check refused (adoption replacing content, an empty NetBox answer, too many changes); nothing was written. Approve with sync --zone ZONE --force or fix NetBox (alert NetboxPdnsZonesRefused).',
         unit: 'short',
-        width: 8,
-        bars: true,
-        targets: [{ expr: `sum by (instance) (increase(${sel('mqtt_reconnects_total')}[$__rate_interval]))`, legend: '{{instance}}' }],
+        width: 6,
+        targets: [{ expr: `sum by (instance) (${sel('zones_refused')})`, legend: '{{instance}}' }],
+        thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 1 }],
+      },
+      {
+        kind: 'stat',
+        title: 'Zones failing',
+        description: 'Zones whose last task failed after every retry (alert NetboxPdnsZonesFailing).',
+        unit: 'short',
+        width: 6,
+        targets: [{ expr: `sum by (instance) (${sel('zones_failing')})`, legend: '{{instance}}' }],
+        thresholds: [{ color: 'green', value: null }, { color: 'red', value: 1 }],
+      },
+      {
+        kind: 'stat',
+        title: 'RRsets PowerDNS refused',
+        description: 'NetBox rrsets PowerDNS answered 422 for; the rest of each zone is served, these wait for a fix in NetBox.',
+        unit: 'short',
+        width: 6,
+        targets: [{ expr: `sum by (instance) (${sel('rrsets_rejected')})`, legend: '{{instance}}' }],
+        thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 1 }],
       },
       {
         kind: 'timeseries',
-        title: 'Since last event received',
-        description: 'Time since the last NetBox event arrived. Quiet periods are normal; a long gap during known NetBox activity means events are not arriving.',
-        unit: 's',
-        width: 8,
-        targets: [{ expr: `time() - max by (instance) (${sel('last_event_received_timestamp_seconds')} > 0)`, legend: '{{instance}}' }],
+        title: 'RRsets kept, by reason',
+        description: 'Rrsets left as PowerDNS holds them although NetBox differs: protected (ACME challenges), not_marked (record ownership), rejected, invalid.',
+        unit: 'short',
+        width: 6,
+        targets: [{ expr: `sum by (reason) (${sel('rrsets_kept')})`, legend: '{{reason}}' }],
       },
     ],
   },
-  {
-    title: 'Process',
-    description: 'The Node.js process itself.',
-    panels: [
-      {
-        kind: 'timeseries',
-        title: 'Memory',
-        description: 'Resident memory and used V8 heap. The systemd unit caps memory with MemoryMax.',
-        unit: 'bytes',
-        width: 8,
-        targets: [
-          { expr: selDefault('process_resident_memory_bytes'), legend: 'RSS {{instance}}' },
-          { expr: `sum by (instance) (${selDefault('nodejs_heap_size_used_bytes')})`, legend: 'heap used {{instance}}' },
-        ],
-      },
-      {
-        kind: 'timeseries',
-        title: 'Event loop lag',
-        description: 'Node.js event loop lag (p50 and p99). Sustained lag delays every event and scrape.',
-        unit: 's',
-        width: 8,
-        targets: [
-          { expr: selDefault('nodejs_eventloop_lag_p50_seconds'), legend: 'p50 {{instance}}' },
-          { expr: selDefault('nodejs_eventloop_lag_p99_seconds'), legend: 'p99 {{instance}}' },
-        ],
-      },
-      {
-        kind: 'timeseries',
-        title: 'CPU',
-        description: 'CPU time used per second (1.0 = one full core).',
-        unit: 'percentunit',
-        width: 8,
-        targets: [{ expr: rate(selDefault('process_cpu_seconds_total')), legend: '{{instance}}' }],
-      },
-    ],
-  },
+  ...UPSTREAM_ROWS,
 ];

@@ -23,6 +23,8 @@ export interface ApiRequest {
   requestId: string;
   /** One-shot `emptyZones` fault. */
   emptyZones: boolean;
+  /** One-shot `emptyRecords` fault. */
+  emptyRecords?: boolean;
 }
 
 export interface ApiResult {
@@ -132,7 +134,7 @@ export function handlePluginApi(store: FakeNetboxStore, page: PageOptions, req: 
       return one(rows, (z) => ser.zoneRest(db, z, base), (z) => ser.zoneBrief(db, z, base));
     }
     if (resource === 'records') {
-      const rows = id !== null ? [db.records.get(id)].filter((r) => r !== undefined) : filterRecords(db, req.params);
+      const rows = id !== null ? [db.records.get(id)].filter((r) => r !== undefined) : req.emptyRecords === true ? [] : filterRecords(db, req.params);
       return one(rows, (r) => ser.recordRest(db, r, base), (r) => ser.recordBrief(db, r, base));
     }
     if (resource === 'nameservers') {

@@ -1,7 +1,8 @@
 /**
  * Injected failures for the reliability tests: the next N API requests answer with a status, hang,
- * are delayed, are cut off mid-body, or (zone lists only) come back empty. Faults are consumed in
- * the order they were queued; an `emptyZones` fault waits for the next zone-list request.
+ * are delayed, are cut off mid-body, or (zone or record lists only) come back empty. Faults are
+ * consumed in the order they were queued; an `emptyZones` (`emptyRecords`) fault waits for the next
+ * zone-list (record-list) request.
  */
 
 export interface Fault {
@@ -16,6 +17,8 @@ export interface Fault {
   truncate?: boolean;
   /** The next zone-list request returns `{count: 0, results: []}`. */
   emptyZones?: boolean;
+  /** The next record-list request returns `{count: 0, results: []}` (a wrong filter, a permission change, a proxy). */
+  emptyRecords?: boolean;
 }
 
 export interface FaultControl {
@@ -34,9 +37,9 @@ export class FaultQueue implements FaultControl {
     this.queue.length = 0;
   }
 
-  /** The fault for this request, if any. Zone-list-only faults are skipped for other requests. */
-  take(isZoneList: boolean): Fault | undefined {
-    const index = this.queue.findIndex((f) => isZoneList || !f.emptyZones || hasOther(f));
+  /** The fault for this request, if any. List-only faults are skipped for other requests. */
+  take(isZoneList: boolean, isRecordList = false): Fault | undefined {
+    const index = this.queue.findIndex((f) => hasOther(f) || (f.emptyZones === true ? isZoneList : f.emptyRecords === true ? isRecordList : true));
     if (index < 0) return undefined;
     const [fault] = this.queue.splice(index, 1);
     return fault;

@@ -113,7 +113,7 @@ export async function startFakeNetbox(opts: FakeNetboxOptions = {}): Promise<Fak
     res.end(text);
   }
 
-  function route(method: string, url: URL, authHeader: string | undefined, body: unknown, requestId: string, emptyZones: boolean): ApiResult {
+  function route(method: string, url: URL, authHeader: string | undefined, body: unknown, requestId: string, empty: { zones: boolean; records: boolean }): ApiResult {
     const path = url.pathname;
     const isPlugin = path.startsWith(API_ROOT) || path === API_ROOT.slice(0, -1);
     const isCore = path === '/api/status/' || path === '/api/authentication-check/' || path === '/api/';
@@ -138,7 +138,7 @@ export async function startFakeNetbox(opts: FakeNetboxOptions = {}): Promise<Fak
       return { status: 200, body: { id: 1, url: `${url.origin}/api/users/users/1/`, display: store.username, username: store.username } };
     }
     if (path === '/api/') return { status: 200, body: { plugins: `${url.origin}/api/plugins/` } };
-    return handlePluginApi(store, page, { method, pathname: path, params: url.searchParams, body, origin: url.origin, requestId, emptyZones });
+    return handlePluginApi(store, page, { method, pathname: path, params: url.searchParams, body, origin: url.origin, requestId, emptyZones: empty.zones, emptyRecords: empty.records });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -148,7 +148,8 @@ export async function startFakeNetbox(opts: FakeNetboxOptions = {}): Promise<Fak
     requests.push(entry);
     const requestId = randomUUID();
     const isZoneList = method === 'GET' && url.pathname === `${API_ROOT}zones/`;
-    const fault = faults.take(isZoneList);
+    const isRecordList = method === 'GET' && url.pathname === `${API_ROOT}records/`;
+    const fault = faults.take(isZoneList, isRecordList);
     if (fault?.hang) return;
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (res.destroyed) return;
@@ -177,7 +178,9 @@ export async function startFakeNetbox(opts: FakeNetboxOptions = {}): Promise<Fak
       } catch (err) {
         throw new FakeNetboxError(400, { detail: `JSON parse error - ${(err as Error).message}` });
       }
-      result = route(method, url, req.headers.authorization, body, requestId, fault?.emptyZones === true && isZoneList);
+      result = route(method, url, req.headers.authorization, body, requestId, {
+        zones: fault?.emptyZones === true && isZoneList, records: fault?.emptyRecords === true && isRecordList,
+      });
     } catch (err) {
       if (err instanceof FakeNetboxError) result = { status: err.status, body: err.body };
       else {
