@@ -19,7 +19,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage, serializeError } from '../util/errors.js';
 import { isLoopbackHost } from '../util/net.js';
-import { checkApiKey, checkReadAccess, type ApiKeyCheck, type ReadKeys } from './auth.js';
+import { checkApiKey, checkReadAccess, type ApiKeyCheck, type ReadKeys } from '../util/credentials.js';
 import { createRateLimiter } from './rate-limit.js';
 import { answerClientError, COMMON_HEADERS, readBody, sendJson } from './respond.js';
 import { loadTlsMaterial, type TlsFiles } from './tls.js';

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthenticateError, AuthErrorCode, Client, Subscription } from 'aedes';
 import type { Logger } from '../util/log.js';
-import { constantTimeEqual } from '../http/auth.js';
+import { constantTimeEqual } from '../util/credentials.js';
 
 export interface BrokerAccount {
   username: string;

@@ -14,7 +14,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
-import { checkApiKey, verifyHookSignature } from '../http/auth.js';
+import { checkApiKey, verifyHookSignature } from '../util/credentials.js';
 import type { ReplayGuard } from './replay-guard.js';
 
 export interface WebhookObserver {

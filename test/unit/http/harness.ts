@@ -6,7 +6,7 @@
 import { connect } from 'node:net';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createHttpServer, type HttpHandlers, type HttpServer, type HttpServerOptions } from '../../../src/http/server.js';
-import { hookSignature } from '../../../src/http/auth.js';
+import { hookSignature } from '../../../src/util/credentials.js';
 import { handleWebhook } from '../../../src/intake/webhook.js';
 import { createMemoryLogger } from '../../../src/util/log.js';
 import { ManualClock } from '../../support/manual-clock.js';

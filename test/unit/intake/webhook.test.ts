@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { IncomingHttpHeaders } from 'node:http';
-import { hookSignature } from '../../../src/http/auth.js';
+import { hookSignature } from '../../../src/util/credentials.js';
 import { handleWebhook, type WebhookDeps } from '../../../src/intake/webhook.js';
 import { validateWebhookEnvelope, webhookTopic } from '../../../src/intake/events/index.js';
 import { createMemoryLogger } from '../../../src/util/log.js';

@@ -1,6 +1,7 @@
 /**
- * Credential checks of the HTTP endpoint: the API key (POST /sync, POST /webhook without a secret),
- * the status token (GET /status, GET /metrics) and the webhook signature. Every comparison of a secret runs in
+ * Credential checks shared by the HTTP endpoint, the webhook intake and the embedded broker: the API
+ * key (POST /sync, POST /webhook without a secret), the status token (GET /status, GET /metrics), the
+ * webhook signature and constant-time equality. Every comparison of a secret runs in
  * constant time, so response timing tells an attacker nothing about how much of a guess was right.
  * Nothing here logs or returns the values it compares.
  */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { IncomingHttpHeaders } from 'node:http';
-import { checkKeys, checkReadAccess } from '../../../src/http/auth.js';
+import { checkKeys, checkReadAccess } from '../../../src/util/credentials.js';
 
 const TOKEN = 'status-token-81aa';
 const KEY = 'api-key-92bb';
