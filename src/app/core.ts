@@ -3,7 +3,7 @@
  * the zone lock and the engine. Shared by the CLI commands and the daemon; no logic of its own.
  */
 import { readFileSync } from 'node:fs';
-import { secretValues, type Config } from '../config/index.js';
+import { secretValues, type Config, type TargetConfig } from '../config/index.js';
 import { createScrubber } from '../upstream/scrub.js';
 import { createNetboxClient } from '../netbox/client.js';
 import { createPdnsClient } from '../pdns/client.js';
@@ -42,15 +42,15 @@ export interface Core {
   lockStats(): { contentionEvents: number };
 }
 
-/** The single PowerDNS target of the configuration (the engine takes a list). */
-export function targetOf(config: Config, pdns: PdnsApi): Target {
+/** One engine target from its configuration and client; policy and thresholds are the daemon's. */
+export function targetOf(config: Config, target: TargetConfig, pdns: PdnsApi): Target {
   return {
-    name: config.pdns_server_id,
+    name: target.name,
     pdns,
     policy: {
       ownerId: config.owner_id,
       adoption: config.adopt_zones,
-      zoneKind: config.pdns_zone_kind,
+      zoneKind: target.zoneKind,
       protect: parseProtectRules(config.protected_rrsets),
       recordOwnership: config.record_ownership,
     },
@@ -59,7 +59,8 @@ export function targetOf(config: Config, pdns: PdnsApi): Target {
       minRrsetsForThreshold: config.min_rrsets_for_threshold,
       maxZoneDeleteRatio: config.max_zone_delete_ratio,
     },
-    notify: config.pdns_notify,
+    notify: target.notify,
+    scope: { nameserverId: target.nbNsId, ...(target.nbViewId !== undefined ? { viewId: target.nbViewId } : {}) },
   };
 }
 
@@ -83,8 +84,7 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     baseUrl: config.nb_url,
     token: config.nb_token,
     authScheme: config.nb_auth_scheme,
-    nameserverId: config.nb_ns_id,
-    ...(config.nb_view_id !== undefined ? { viewId: config.nb_view_id } : {}),
+    scopes: config.targets.map((t) => ({ nameserverId: t.nbNsId, ...(t.nbViewId !== undefined ? { viewId: t.nbViewId } : {}) })),
     pageSize: config.nb_page_size,
     timeoutMs: config.nb_timeout * 1000,
     tlsVerify: config.nb_tls_verify,
@@ -95,19 +95,21 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     observer,
     scrub,
   });
-  const pdns = createPdnsClient({
-    baseUrl: config.pdns_url,
-    apiKey: config.pdns_token,
-    serverId: config.pdns_server_id,
+  // One client per target: each with its own write gate and retrier, so one server's trouble stays its own.
+  const clients = config.targets.map((t) => createPdnsClient({
+    baseUrl: t.url,
+    apiKey: t.token,
+    serverId: t.serverId,
     timeoutMs: config.pdns_timeout * 1000,
     maxBodyBytes: config.pdns_max_body_bytes,
     tlsVerify: config.pdns_tls_verify,
     ca: readCa(config.pdns_ca_file),
     retrier: createRetrier({ ...retryPolicy, upstream: 'pdns' }),
-    logger: deps.logger.child({ component: 'pdns' }),
+    logger: deps.logger.child(config.targets.length > 1 ? { component: 'pdns', target: t.name } : { component: 'pdns' }),
     observer,
     scrub,
-  });
+    target: t.name,
+  }));
   const lock = createZoneLock({
     clock: deps.clock,
     logger: deps.logger.child({ component: 'lock' }),
@@ -115,7 +117,7 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     timeoutMs: config.lock_timeout_seconds * 1000,
     ...(deps.lockObserver ? { observer: deps.lockObserver } : {}),
   });
-  const targets = [targetOf(config, pdns)];
+  const targets = config.targets.map((t, i) => targetOf(config, t, clients[i] as PdnsApi));
   const engine = createEngine({
     netbox, targets, lock,
     settings: { dryRun: config.dry_run },

@@ -79,7 +79,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     eventsPrefix: config.mqtt_events_prefix,
     compactPrefix: config.mqtt_topic_prefix,
     nameserverId: config.nb_ns_id,
-    ...(config.nb_view_id !== undefined ? { viewId: config.nb_view_id } : {}),
+    scopes: core.targets.map((t) => t.scope),
     maxPayloadBytes: config.mqtt_max_payload_bytes,
   });
 

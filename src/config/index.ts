@@ -6,3 +6,4 @@ export {
   type Config, type ConfigKey, type OptionInfo,
 } from './schema.js';
 export { describeAllowed, GROUP_ORDER, type OptionGroup } from './option.js';
+export { targetTokenEnv, type TargetConfig } from './targets.js';

@@ -21,6 +21,7 @@ import {
   redactUrlPassword, type Config, type ConfigKey,
 } from './schema.js';
 import { checkReadableFile, validateSemantics } from './semantics.js';
+import { declaredNames, parseTargetList, readTargetTokens, validateTargets, type RawTarget, type TargetConfig } from './targets.js';
 
 export interface LoadConfigInput {
   /** The environment (process.env in production). */
@@ -82,6 +83,8 @@ function adoption(value: unknown): unknown {
 function normalise(key: ConfigKey, value: unknown): unknown {
   if (key === 'log_level' && typeof value === 'string') return LOG_LEVELS[value.trim().toLowerCase()] ?? value;
   if (key === 'adopt_zones') return adoption(value);
+  // In a config file the target list is naturally a JSON list; it is validated as its text.
+  if (key === 'pdns_targets' && Array.isArray(value)) return JSON.stringify(value);
   return value;
 }
 
@@ -218,8 +221,15 @@ export function loadConfig(input: LoadConfigInput): Config {
     set(key, coerceEnvValue(key, raw), { label: envName(key), shown: show(key, JSON.stringify(raw)) });
   }
 
+  // PowerDNS targets: a list declares names, whose keys are read like every other secret
+  const targetList = typeof values.pdns_targets === 'string' ? parseTargetList(values.pdns_targets) : null;
+  const targetTokens = readTargetTokens(Array.isArray(targetList) ? declaredNames(targetList) : [], {
+    env, readFile, ...(credDir ? { credentialsDir: credDir } : {}),
+  });
+  problems.push(...targetTokens.problems);
+
   // unknown NETBOX_PDNS_* variables: a typo must not silently fall back to a default
-  const known = new Set<string>([CONFIG_ENV, ...CONFIG_KEYS.map(envName), ...secretKeys.map((k) => `${envName(k)}_FILE`)]);
+  const known = new Set<string>([CONFIG_ENV, ...CONFIG_KEYS.map(envName), ...secretKeys.map((k) => `${envName(k)}_FILE`), ...targetTokens.known]);
   for (const name of Object.keys(env).sort()) {
     if (name.startsWith(ENV_PREFIX) && !known.has(name)) {
       problems.push(unknownVariable(name, [...known]));
@@ -269,6 +279,33 @@ export function loadConfig(input: LoadConfigInput): Config {
     }),
   );
 
+  const targets = resolveTargets(values as Partial<Config>, targetList, targetTokens.tokens, (key) => origins.get(key)?.label ?? envName(key), origins);
+  if (typeof targets === 'object' && !Array.isArray(targets)) problems.push(...targets.problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(values) as Config;
+  return Object.freeze({ ...values, targets: Object.freeze(targets as TargetConfig[]) }) as Config;
+}
+
+/** The target list, or the single-server settings as the one target `default`; or its problems. */
+function resolveTargets(
+  values: Partial<Config>, list: RawTarget[] | string | null, tokens: ReadonlyMap<string, string>, label: (key: ConfigKey) => string,
+  given: ReadonlyMap<ConfigKey, unknown>,
+): TargetConfig[] | { problems: string[] } {
+  const defaults = {
+    serverId: values.pdns_server_id ?? 'localhost', zoneKind: values.pdns_zone_kind ?? 'Native', notify: values.pdns_notify ?? true,
+    nbNsId: values.nb_ns_id ?? 0, ...(values.nb_view_id !== undefined ? { nbViewId: values.nb_view_id } : {}),
+  };
+  if (list === null) {
+    // A value that was given but invalid has its problem line already.
+    const missing = (['pdns_url', 'pdns_token'] as const).filter((k) => values[k] === undefined && !given.has(k))
+      .map((k) => `${envName(k)}: required, not set (or list several servers in ${envName('pdns_targets')})`);
+    if (missing.length > 0) return { problems: missing };
+    return [{ name: 'default', url: values.pdns_url as string, token: values.pdns_token as string, ...defaults }];
+  }
+  if (typeof list === 'string') return { problems: [`${label('pdns_targets')}: ${list}`] };
+  const problems = (['pdns_url', 'pdns_token'] as const).filter((k) => given.has(k))
+    .map((k) => `${label(k)}: set together with ${label('pdns_targets')}; give each target its URL and key instead`);
+  const targets = validateTargets(list, tokens, defaults, label('pdns_targets'));
+  if (typeof targets[0] === 'string') return { problems: [...problems, ...(targets as string[])] };
+  return problems.length > 0 ? { problems } : (targets as TargetConfig[]);
 }

@@ -51,11 +51,11 @@ export const UPSTREAM_OPTIONS = {
   // --- powerdns ---
   pdns_url: {
     type: 'string', ...HTTP_URL, 'x-group': 'powerdns',
-    description: 'URL of the PowerDNS Authoritative API (webserver), with or without /api/v1.',
+    description: 'URL of the PowerDNS Authoritative API (webserver), with or without /api/v1 (required unless PDNS_TARGETS lists the servers).',
   },
   pdns_token: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'powerdns',
-    description: 'PowerDNS API key (sent as X-API-Key).',
+    description: 'PowerDNS API key (sent as X-API-Key; required unless PDNS_TARGETS lists the servers).',
   },
   pdns_server_id: {
     type: 'string', pattern: '^[A-Za-z0-9._-]+$', default: 'localhost', 'x-group': 'powerdns',
@@ -85,6 +85,11 @@ export const UPSTREAM_OPTIONS = {
   pdns_ca_file: {
     ...FILE, 'x-group': 'powerdns',
     description: 'PEM file of extra CA certificates for the PowerDNS API.',
+  },
+  pdns_targets: {
+    type: 'string', minLength: 1, 'x-group': 'powerdns',
+    'x-allowed': 'must be a JSON list of {name, url, server_id?, zone_kind?, notify?, nb_ns_id?, nb_view_id?}',
+    description: 'Several PowerDNS servers from one daemon (instead of PDNS_URL/PDNS_TOKEN): a JSON list of targets, each with a name (a label in metrics and /status), its URL and optionally its server id, zone kind, NOTIFY and NetBox nameserver/view filter (defaults: the single-server settings). Each key comes from `NETBOX_PDNS_PDNS_TOKEN_<NAME>` (or `_FILE`, or the credential `pdns_token_<name>`).',
   },
 
   // --- sync ---
@@ -160,5 +165,5 @@ export const UPSTREAM_OPTIONS = {
   },
 } as const satisfies Record<string, OptionSchema>;
 
-/** Options without a default that must be set. */
-export const UPSTREAM_REQUIRED = ['nb_url', 'nb_token', 'nb_ns_id', 'pdns_url', 'pdns_token'] as const;
+/** Options without a default that must be set (PDNS_URL and PDNS_TOKEN too, unless PDNS_TARGETS is: semantics.ts). */
+export const UPSTREAM_REQUIRED = ['nb_url', 'nb_token', 'nb_ns_id'] as const;

@@ -7,6 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { CUSTOM_KEYWORDS, describeAllowed, type OptionGroup, type OptionSchema } from './option.js';
 import { DAEMON_OPTIONS } from './options-daemon.js';
 import { UPSTREAM_OPTIONS, UPSTREAM_REQUIRED } from './options-upstream.js';
+import type { TargetConfig } from './targets.js';
 
 /** Every option, in documentation order. */
 export const OPTIONS = { ...UPSTREAM_OPTIONS, ...DAEMON_OPTIONS } as const;
@@ -16,8 +17,11 @@ type Options = typeof OPTIONS;
 /** A config key: flat snake_case, the same in the JSON config file and (upper-cased) in env names. */
 export type ConfigKey = keyof Options;
 
-/** Keys that have no default and must be set. */
-export const REQUIRED_KEYS: readonly ConfigKey[] = UPSTREAM_REQUIRED;
+/**
+ * Keys that have no default and must be set: the schema's own, plus the single PowerDNS server's URL
+ * and key, which `PDNS_TARGETS` replaces (checked by the loader, so the schema leaves them optional).
+ */
+export const REQUIRED_KEYS: readonly ConfigKey[] = [...UPSTREAM_REQUIRED, 'pdns_url', 'pdns_token'];
 
 /** Prefix of every environment variable. */
 export const ENV_PREFIX = 'NETBOX_PDNS_';
@@ -52,6 +56,12 @@ export type Config = {
   readonly [K in Mandatory]: ValueOf<Options[K]>;
 } & {
   readonly [K in Exclude<ConfigKey, Mandatory>]?: ValueOf<Options[K]>;
+} & {
+  /**
+   * The PowerDNS targets, resolved by the loader with their keys: the `PDNS_TARGETS` list, or the
+   * single-server settings as one target named `default`. Not a schema key.
+   */
+  readonly targets: readonly TargetConfig[];
 };
 
 /** All keys, in schema order. */
@@ -120,7 +130,8 @@ export function redactUrlPassword(value: string): string {
 /** The values of every secret option that is set (for the scrubber that keeps them out of all output). */
 export function secretValues(cfg: Config): string[] {
   const values = cfg as Readonly<Record<string, unknown>>;
-  return CONFIG_KEYS.filter(isSecret).map((key) => values[key]).filter((v): v is string => typeof v === 'string' && v !== '');
+  const keys = CONFIG_KEYS.filter(isSecret).map((key) => values[key]);
+  return [...keys, ...(cfg.targets ?? []).map((t) => t.token)].filter((v): v is string => typeof v === 'string' && v !== '');
 }
 
 /**
@@ -134,9 +145,22 @@ export function maskConfig(cfg: Config): Record<string, unknown> {
     const v = values[key];
     if (v === undefined || v === null) out[key] = null;
     else if (isSecret(key)) out[key] = '****';
+    else if (key === 'pdns_targets' && typeof v === 'string') out[key] = maskTargetTokens(v);
     else out[key] = typeof v === 'string' ? redactUrlPassword(v) : v;
   }
+  out.targets = (cfg.targets ?? []).map((t) => ({ ...t, token: '****', url: redactUrlPassword(t.url) }));
   return out;
+}
+
+/** The `PDNS_TARGETS` text with any `token` field masked (the list may carry keys). */
+function maskTargetTokens(text: string): string {
+  try {
+    const list = JSON.parse(text) as unknown;
+    if (!Array.isArray(list)) return '****';
+    return JSON.stringify(list.map((t: unknown) => (typeof t === 'object' && t !== null && 'token' in t ? { ...t, token: '****' } : t)));
+  } catch {
+    return '****';
+  }
 }
 
 let compiled: ValidateFunction | undefined;

@@ -86,7 +86,9 @@ export interface ActualZone {
 export interface SourceZone {
   id: number;
   name: string;
-  view: { name: string };
+  view: { id: number; name: string };
+  /** The NetBox nameservers serving the zone (which PowerDNS targets get it). */
+  nameservers: Array<{ id: number }>;
   active: boolean;
   default_ttl: number | null;
   soa_ttl: number | null;

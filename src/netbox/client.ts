@@ -19,8 +19,11 @@ export interface NetboxClientOptions {
   token: string;
   /** `auto` sends `Bearer` for v2 tokens (`nbt_` prefix) and `Token` otherwise. */
   authScheme: 'auto' | 'token' | 'bearer';
-  nameserverId: number;
-  viewId?: number;
+  /**
+   * The nameservers (each optionally narrowed to a view) whose zones we read: one per PowerDNS
+   * target. Zones are listed for all of them at once; each target then takes its own.
+   */
+  scopes: ReadonlyArray<{ nameserverId: number; viewId?: number }>;
   pageSize: number;
   timeoutMs: number;
   tlsVerify: boolean;
@@ -121,9 +124,13 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
     return items;
   }
 
+  // The view filter goes to NetBox only when every scope has the same one; otherwise targets filter.
+  const views = new Set(opts.scopes.map((s) => s.viewId));
+  const commonView = views.size === 1 ? [...views][0] : undefined;
   function zoneQuery(): URLSearchParams {
-    const query = new URLSearchParams({ nameserver_id: String(opts.nameserverId) });
-    if (opts.viewId !== undefined) query.set('view_id', String(opts.viewId));
+    const query = new URLSearchParams();
+    for (const id of new Set(opts.scopes.map((s) => s.nameserverId))) query.append('nameserver_id', String(id));
+    if (commonView !== undefined) query.set('view_id', String(commonView));
     return query;
   }
 
@@ -142,7 +149,7 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
 
     async listRecordsByZoneName(name) {
       const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS, zone: name });
-      if (opts.viewId !== undefined) query.set('view_id', String(opts.viewId));
+      if (commonView !== undefined) query.set('view_id', String(commonView));
       try {
         const records = await listAll<NetboxRecord>('listNetboxZoneRecords', 'records', `${PLUGIN_PATH}/records/`, query);
         return records.map(slimRecord);

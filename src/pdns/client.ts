@@ -36,6 +36,8 @@ export interface PdnsClientOptions {
   observer?: UpstreamObserver;
   /** Scrubs every configured secret from error texts (defaults to one knowing the API key). */
   scrub?: Scrubber;
+  /** The target's configured name, reported with each request (metrics). */
+  target?: string;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;

@@ -33,6 +33,8 @@ export interface PdnsHttpOptions {
   observer?: UpstreamObserver;
   /** Scrubs every configured secret from error texts; defaults to one knowing the API key. */
   scrub?: Scrubber;
+  /** The target's configured name, for metrics. */
+  target?: string;
 }
 
 export interface PdnsHttp {
@@ -83,7 +85,7 @@ function hint(status: number, req: ExchangeRequest): string {
 export function createPdnsHttp(opts: PdnsHttpOptions): PdnsHttp {
   const root = serverUrl(opts.baseUrl, opts.serverId);
   const exchange = createExchange({
-    upstream: 'pdns', label: 'PowerDNS', baseUrl: root,
+    upstream: 'pdns', label: 'PowerDNS', baseUrl: root, ...(opts.target !== undefined ? { target: opts.target } : {}),
     headers: { 'x-api-key': opts.apiKey },
     timeoutMs: opts.timeoutMs, tlsVerify: opts.tlsVerify ?? true, ...(opts.ca ? { ca: opts.ca } : {}),
     scrub: opts.scrub ?? createScrubber([opts.apiKey]),

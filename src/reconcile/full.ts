@@ -10,7 +10,7 @@ import { checkEmptySource, checkZoneDeletionSafety } from '../core/safety.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
-import type { FullOutcome, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneTaskOptions } from './types.js';
 import type { ZoneTaskDeps } from './zone-task.js';
 
 export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer'> {
@@ -109,8 +109,8 @@ export async function runFullReconcile(deps: FullReconcileDeps, trigger: Trigger
       const name = toZoneName(z.name);
       if (wanted(name)) byName.set(name, [...(byName.get(name) ?? []), z]);
     }
-    const activeIds = [...byName.values()].filter((zs) => zs.length === 1 && zs[0]?.active).map((zs) => (zs[0] as SourceZone).id);
-    const isActive = (name: ZoneName): boolean => (byName.get(name) ?? []).some((z) => z.active);
+    const zonesOf = (name: ZoneName, target: Target): SourceZone[] => (byName.get(name) ?? []).filter((z) => inScope(z, target.scope));
+    const servesActive = (name: ZoneName, target: Target): boolean => zonesOf(name, target).some((z) => z.active);
 
     // Per target: its listing, and its deletion candidates judged by its own safety rules.
     const usable = new Map<string, Map<ZoneName, PdnsZoneSummary>>();
@@ -124,13 +124,13 @@ export async function runFullReconcile(deps: FullReconcileDeps, trigger: Trigger
         log.error(`full reconcile could not list the zones of ${target.name}: ${errorMessage(entry.reason)}`, { target: target.name, error_class: errorClass(entry.reason) });
         return;
       }
-      const zones = new Map(entry.value.map((z) => [toZoneName(z.name), z] as const));
-      usable.set(target.name, zones);
+      usable.set(target.name, new Map(entry.value.map((z) => [toZoneName(z.name), z] as const)));
       const owned = entry.value.filter((z) => z.account === target.policy.ownerId);
-      const toDelete = owned.map((z) => toZoneName(z.name)).filter((name) => wanted(name) && !isActive(name));
+      const toDelete = owned.map((z) => toZoneName(z.name)).filter((name) => wanted(name) && !servesActive(name, target));
       let why: string | null = null;
       if (!options.force && toDelete.length > 0) {
-        why = (only === null ? checkEmptySource(activeIds.length, owned.length) : null)
+        const active = [...byName.keys()].filter((name) => servesActive(name, target)).length;
+        why = (only === null ? checkEmptySource(active, owned.length) : null)
           ?? checkZoneDeletionSafety(toDelete.length, owned.length, target.thresholds.maxZoneDeleteRatio);
         if (why) {
           refusal ??= why;
@@ -144,12 +144,15 @@ export async function runFullReconcile(deps: FullReconcileDeps, trigger: Trigger
         deletions.set(name, d);
       }
     });
-    const listedTargets = deps.targets.map((t) => t.target.name).filter((name) => usable.has(name));
     const unlisted = deps.targets.map((t) => t.target.name).filter((name) => !usable.has(name));
+    /** The listed targets that serve some NetBox zone of this name and are not deleting it. */
+    const servingTargets = (name: ZoneName): string[] => deps.targets
+      .filter(({ target }) => usable.has(target.name) && zonesOf(name, target).length > 0 && !deletions.get(name)?.allowed.includes(target.name)
+        && !deletions.get(name)?.refused.some(([t]) => t === target.name))
+      .map(({ target }) => target.name);
 
     const pool = createPool(deps.concurrency);
-    const dispatch = (zone: ZoneName, readAt: number, netbox: SourceZone[], records: SourceRecord[], targets: string[], allowDelete: boolean): Promise<void> => {
-      for (const target of unlisted) results.push(notRun(zone, target, 'failed', `not reconciled: the zone list of ${target} could not be read (${listError ?? ''})`, 'transient'));
+    const dispatch = (zone: ZoneName, readAt: number, records: ReadonlyMap<number, SourceRecord[]>, targets: string[], allowDelete: boolean): Promise<void> => {
       if (targets.length === 0) return Promise.resolve();
       if (deps.isStopping?.() === true) {
         for (const target of targets) results.push(notRun(zone, target, 'failed', 'not run: the daemon is shutting down', 'transient'));
@@ -158,19 +161,23 @@ export async function runFullReconcile(deps: FullReconcileDeps, trigger: Trigger
       const listedHere = new Map(targets.map((t) => [t, usable.get(t)?.get(zone) ?? null] as const));
       const taskOptions: ZoneTaskOptions = {
         trigger, dryRun, ...(options.force ? { force: true } : {}), ...(allowDelete ? { allowDelete: true } : {}),
-        targets, source: { readAt, netboxZones: netbox, records, listed: listedHere },
+        targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere },
       };
       return pool.run(async () => {
         results.push(...await deps.runZone(zone, taskOptions));
       });
     };
+    for (const name of new Set([...byName.keys(), ...deletions.keys()])) {
+      for (const target of unlisted) results.push(notRun(name, target, 'failed', `not reconciled: the zone list of ${target} could not be read (${listError ?? ''})`, 'transient'));
+    }
 
-    // Zones with records to read, by NetBox id; the others (inactive, ambiguous across views, or
-    // gone from NetBox and owned somewhere) come after.
-    const nameById = new Map<number, ZoneName>();
+    // Names with records to read (an active zone some target serves: the ids of those zones); the
+    // others (inactive, or gone from NetBox and owned somewhere) come after.
+    const idsOf = new Map<ZoneName, number[]>();
     const withoutRecords: ZoneName[] = [];
-    for (const [name, zs] of byName) {
-      if (zs.length === 1 && zs[0]?.active) nameById.set(zs[0].id, name);
+    for (const name of byName.keys()) {
+      const ids = [...new Set(deps.targets.flatMap(({ target }) => zonesOf(name, target).filter((z) => z.active).map((z) => z.id)))];
+      if (ids.length > 0) idsOf.set(name, ids);
       else withoutRecords.push(name);
     }
 
@@ -179,51 +186,53 @@ export async function runFullReconcile(deps: FullReconcileDeps, trigger: Trigger
     // of zones' records are held at once. A chunk is used only when read whole; after a failed read no
     // further zone is written and no zone is deleted.
     const chunkZones = deps.recordChunkZones ?? RECORD_CHUNK_ZONES;
-    const chunks: number[][] = [];
-    for (let i = 0; i < activeIds.length; i += chunkZones) chunks.push(activeIds.slice(i, i + chunkZones));
-    const read = (ids: number[]): { at: number; records: Promise<Map<number, SourceRecord[]> | Error> } => ({
+    const chunks: ZoneName[][] = [];
+    let chunk: ZoneName[] = [];
+    let chunkIds = 0;
+    for (const [name, ids] of idsOf) {
+      if (chunk.length > 0 && chunkIds + ids.length > chunkZones) {
+        chunks.push(chunk);
+        chunk = [];
+        chunkIds = 0;
+      }
+      chunk.push(name);
+      chunkIds += ids.length;
+    }
+    if (chunk.length > 0) chunks.push(chunk);
+    const read = (names: ZoneName[]): { at: number; records: Promise<Map<number, SourceRecord[]> | Error> } => ({
       at: deps.clock.monotonic(),
-      records: deps.netbox.listRecords(ids).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
+      records: deps.netbox.listRecords(names.flatMap((n) => idsOf.get(n) ?? []))
+        .catch((err: unknown) => (err instanceof Error ? err : new Error(String(err)))),
     });
     let readError: Error | null = null;
     let next = chunks[0] ? read(chunks[0]) : null;
     for (let k = 0; k < chunks.length; k++) {
-      const chunk = chunks[k] as number[];
+      const names = chunks[k] as ZoneName[];
       const current = next as ReturnType<typeof read>;
       const records: Map<number, SourceRecord[]> | Error = readError ?? await current.records;
       if (records instanceof Error) {
         if (!readError) log.error(`full reconcile failed reading NetBox records: ${errorMessage(records)}`, { error_class: errorClass(records) });
         readError = records;
-        for (const id of chunk) {
-          for (const target of deps.targets) {
-            results.push(notRun(nameById.get(id) as ZoneName, target.target.name, 'failed', `NetBox records not read: ${errorMessage(records)}`, 'transient'));
-          }
+        for (const name of names) {
+          for (const target of servingTargets(name)) results.push(notRun(name, target, 'failed', `NetBox records not read: ${errorMessage(records)}`, 'transient'));
         }
         continue;
       }
-      next = chunks[k + 1] ? read(chunks[k + 1] as number[]) : null;
-      for (const id of chunk) {
-        const zone = nameById.get(id) as ZoneName;
-        await dispatch(zone, current.at, byName.get(zone) ?? [], records.get(id) ?? [], listedTargets, false);
-      }
+      next = chunks[k + 1] ? read(chunks[k + 1] as ZoneName[]) : null;
+      for (const name of names) await dispatch(name, current.at, records, servingTargets(name), false);
     }
 
     // Deletions last, and only after every read succeeded and each target's safety rules allow them.
     const readAt = deps.clock.monotonic();
-    for (const name of new Set([...withoutRecords, ...deletions.keys()])) {
-      const d = deletions.get(name);
-      const netbox = byName.get(name) ?? [];
-      if (d === undefined) {
-        await dispatch(name, readAt, netbox, [], listedTargets, false);
-        continue;
-      }
+    const none = new Map<number, SourceRecord[]>();
+    for (const name of withoutRecords) await dispatch(name, readAt, none, servingTargets(name), false);
+    for (const [name, d] of deletions) {
       for (const [target, why] of d.refused) results.push(notRun(name, target, 'refused', why, 'terminal'));
       if (readError) {
         for (const target of d.allowed) results.push(notRun(name, target, 'failed', 'not deleted: NetBox could not be read completely', 'transient'));
         continue;
       }
-      // Targets that do not hold the zone (or whose deletion was refused) are left out.
-      await dispatch(name, readAt, netbox, [], d.allowed, true);
+      await dispatch(name, readAt, none, d.allowed, true);
     }
     await pool.drain();
 

@@ -50,6 +50,19 @@ export interface Target {
   thresholds: TargetThresholds;
   /** Send NOTIFY after a change when the zone kind is Master. */
   notify: boolean;
+  /** Which NetBox zones this target serves: those of this nameserver (and view, when set). */
+  scope: NetboxScope;
+}
+
+/** A NetBox nameserver, optionally narrowed to one view: the zones one target serves. */
+export interface NetboxScope {
+  nameserverId: number;
+  viewId?: number;
+}
+
+/** True when the NetBox zone is served by the target with this scope. */
+export function inScope(zone: Pick<SourceZone, 'nameservers' | 'view'>, scope: NetboxScope): boolean {
+  return zone.nameservers.some((ns) => ns.id === scope.nameserverId) && (scope.viewId === undefined || zone.view.id === scope.viewId);
 }
 
 export interface EngineSettings {
@@ -94,8 +107,8 @@ export interface ZoneSource {
   readAt: number;
   /** The NetBox zones of this name for our nameserver (0 = gone, 2+ = ambiguous across views). */
   netboxZones: SourceZone[];
-  /** Active records of the zone (when exactly one active NetBox zone). */
-  records: SourceRecord[];
+  /** Active records of each active NetBox zone of this name some target serves, by zone id. */
+  records: ReadonlyMap<number, SourceRecord[]>;
   /** Each target's listing entry, or null when the zone is absent there (no GET needed then). */
   listed: ReadonlyMap<string, PdnsZoneSummary | null>;
 }

@@ -20,7 +20,7 @@ import { applyPlan } from './apply.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
 import { readZoneFromNetbox } from './read.js';
-import type { EngineObserver, EngineSettings, FailureReason, Target, ZoneResult, ZoneTaskOptions } from './types.js';
+import { inScope, type EngineObserver, type EngineSettings, type FailureReason, type Target, type ZoneResult, type ZoneTaskOptions } from './types.js';
 
 /** A target with what the engine remembers for it. */
 export interface TargetState {
@@ -37,6 +37,9 @@ export interface ZoneTaskDeps {
   ledger: ReadLedger;
   observer?: EngineObserver;
 }
+
+/** Why a target has no NetBox zone: none of this name in its nameserver's (and view's) zones. */
+const NOT_SERVED = 'not in NetBox for our nameserver';
 
 interface NetboxView {
   desired: DesiredZone | null;
@@ -68,38 +71,51 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
   // event's latency is the sum of the round trips on its path.
   // Settled at once, so a PowerDNS read failing while NetBox is read is never an unhandled rejection.
   const reads = Promise.allSettled(targets.map((t) => readPdns(t.target)));
-  let view: NetboxView;
+  let netbox: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> };
   try {
-    view = await readNetbox();
+    netbox = await readNetbox();
   } catch (err) {
     await reads;
     return targets.map((t) => failed(t.target.name, err));
   }
   const settled = await reads;
-  return Promise.all(targets.map(async (t, i) => {
+  const views = new Map<number | null, NetboxView>();
+  const results = await Promise.all(targets.map(async (t, i): Promise<ZoneResult | null> => {
     const read = settled[i] as PromiseSettledResult<PdnsZone | null>;
-    if (read.status === 'rejected') return failed(t.target.name, read.reason, view.warnings);
+    let view: NetboxView | undefined;
     try {
+      view = viewFor(t.target, netbox);
+      if (read.status === 'rejected') return failed(t.target.name, read.reason, view.warnings);
+      // A target that neither serves nor holds the zone has nothing to say about it.
+      if (read.value === null && view.desired === null && view.absentReason === NOT_SERVED) return null;
       return await reconcileTarget(t, read.value, view);
     } catch (err) {
-      return failed(t.target.name, err, view.warnings);
+      return failed(t.target.name, err, view?.warnings ?? []);
     }
   }));
+  return results.filter((r): r is ZoneResult => r !== null);
 
-  async function readNetbox(): Promise<NetboxView> {
+  async function readNetbox(): Promise<{ netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }> {
     const source = options.source;
-    let netboxZones: SourceZone[];
-    let records: SourceRecord[];
-    if (source && !deps.ledger.readSince(zone, source.readAt)) {
-      ({ netboxZones, records } = source);
-    } else {
-      deps.ledger.noteRead(zone, deps.clock.monotonic());
-      ({ netboxZones, records } = await readZoneFromNetbox(deps.netbox, zone));
-    }
-    const nbZone = pickZone(zone, netboxZones);
-    if (!nbZone || !nbZone.active) {
-      return { desired: null, absentReason: nbZone ? 'inactive in NetBox' : 'not in NetBox for our nameserver', invalid: [], warnings: [] };
-    }
+    if (source && !deps.ledger.readSince(zone, source.readAt)) return { netboxZones: source.netboxZones, records: source.records };
+    deps.ledger.noteRead(zone, deps.clock.monotonic());
+    return readZoneFromNetbox(deps.netbox, zone, deps.targets.map((t) => t.target.scope));
+  }
+
+  /** What NetBox wants this target to hold: the one zone of this name in its scope (built once per NetBox zone). */
+  function viewFor(target: Target, nb: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }): NetboxView {
+    const nbZone = pickZone(zone, nb.netboxZones.filter((z) => inScope(z, target.scope)));
+    const key = nbZone && nbZone.active ? nbZone.id : null;
+    const cached = views.get(key);
+    if (cached) return cached;
+    const view = nbZone && nbZone.active ? buildView(nbZone, nb.records.get(nbZone.id) ?? []) : {
+      desired: null, absentReason: nbZone ? 'inactive in NetBox' : NOT_SERVED, invalid: [], warnings: [],
+    };
+    if (key !== null) views.set(key, view);
+    return view;
+  }
+
+  function buildView(nbZone: SourceZone, records: SourceRecord[]): NetboxView {
     const built = buildDesiredZone(nbZone, records);
     for (const w of built.warnings) log.warn(`skipped NetBox data: ${w}`);
     if (built.errors.length > 0) throw new TerminalError(`NetBox data cannot be served by PowerDNS: ${built.errors.join('; ')}`);

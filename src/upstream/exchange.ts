@@ -16,6 +16,8 @@ export interface ExchangeOptions {
   upstream: Upstream;
   /** How messages name the service: `PowerDNS`, `NetBox`. */
   label: string;
+  /** The PowerDNS target's configured name, reported with each request (metrics label). */
+  target?: string;
   /** Absolute URL the request paths are relative to. */
   baseUrl: string;
   headers: Record<string, string>;
@@ -85,7 +87,10 @@ export function createExchange(opts: ExchangeOptions): Exchange {
       const started = performance.now();
       const report = (code: string): void => {
         try {
-          observer.request({ upstream: opts.upstream, method: req.method, endpoint: req.endpoint, code, durationSeconds: (performance.now() - started) / 1000 });
+          observer.request({
+            upstream: opts.upstream, method: req.method, endpoint: req.endpoint, code, durationSeconds: (performance.now() - started) / 1000,
+            ...(opts.target !== undefined ? { target: opts.target } : {}),
+          });
         } catch {
           // an observer must never break a request
         }

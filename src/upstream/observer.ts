@@ -12,6 +12,8 @@ export interface UpstreamRequestInfo {
   /** HTTP status as a string, or `timeout` / `network_error`. */
   code: string;
   durationSeconds: number;
+  /** The PowerDNS target's configured name (absent for NetBox). */
+  target?: string;
 }
 
 export interface UpstreamRetryInfo {

@@ -24,6 +24,8 @@ export interface TargetSpec {
   zoneKind?: string;
   maxChangeRatio?: number;
   minRrsetsForThreshold?: number;
+  /** The NetBox nameserver whose zones the target serves (default 1, ns1.example.net). */
+  nameserverId?: number;
 }
 
 export interface Harness {
@@ -47,6 +49,7 @@ export function targetFor(pdns: MemoryPdns, spec: TargetSpec = {}): Target {
     },
     thresholds: { maxChangeRatio: spec.maxChangeRatio ?? 0.3, minRrsetsForThreshold: spec.minRrsetsForThreshold ?? 10, maxZoneDeleteRatio: 0.1 },
     notify: true,
+    scope: { nameserverId: spec.nameserverId ?? 1 },
   };
 }
 

@@ -17,7 +17,7 @@ export function interpretCompact(
   topicZone: string,
   topicEvent: string,
   body: unknown,
-  nameserverId: number,
+  nameserverIds: readonly number[],
 ): Interpretation {
   if (!validateCompact(body)) {
     return reject('invalid_shape', `compact message ${schemaProblem(validateCompact.errors)}`);
@@ -42,8 +42,8 @@ export function interpretCompact(
   const key = zoneKey(body.zone, event === 'delete', 'zone');
   if (isRejection(key)) return key;
   const ids = body.nameserver_ids;
-  if (ids !== undefined && ids !== null && !ids.includes(nameserverId)) {
-    return ignore('other_nameserver', `compact ${event} ${key.zone}: nameserver_ids lacks ${nameserverId}`);
+  if (ids !== undefined && ids !== null && !ids.some((id) => nameserverIds.includes(id))) {
+    return ignore('other_nameserver', `compact ${event} ${key.zone}: nameserver_ids lacks ${nameserverIds.join(', ')}`);
   }
   return { kind: 'zones', zones: [key], source: 'compact', model: 'zone', event };
 }

@@ -18,8 +18,8 @@ export interface EventInterpreter {
 }
 
 export function createEventInterpreter(opts: EventInterpreterOptions): EventInterpreter {
-  const { eventsPrefix, compactPrefix, nameserverId, viewId, maxPayloadBytes } = opts;
-  const filter = viewId === undefined ? { nameserverId } : { nameserverId, viewId };
+  const { eventsPrefix, compactPrefix, maxPayloadBytes } = opts;
+  const filter = { scopes: opts.scopes ?? [opts.viewId === undefined ? { nameserverId: opts.nameserverId } : { nameserverId: opts.nameserverId, viewId: opts.viewId }] };
   const filters = subscriptionFilters(eventsPrefix, compactPrefix);
 
   function interpretUnsafe(topic: string, payload: Buffer | string): Interpretation {
@@ -29,7 +29,7 @@ export function createEventInterpreter(opts: EventInterpreterOptions): EventInte
     }
     const parsed = parsePayload(payload, maxPayloadBytes);
     if (!parsed.ok) return parsed.rejection;
-    if (route.form === 'compact') return interpretCompact(route.zone, route.event, parsed.value, nameserverId);
+    if (route.form === 'compact') return interpretCompact(route.zone, route.event, parsed.value, filter.scopes.map((s) => s.nameserverId));
     return interpretEnvelope(route, parsed.value, filter);
   }
 

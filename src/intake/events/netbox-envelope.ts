@@ -26,8 +26,8 @@ import {
 
 /** The filters that decide whether a zone is ours. */
 export interface OwnershipFilter {
-  nameserverId: number;
-  viewId?: number;
+  /** One per PowerDNS target: a zone is ours when any scope has it. */
+  scopes: ReadonlyArray<{ nameserverId: number; viewId?: number }>;
 }
 
 /** The part of a netbox topic the body must agree with. */
@@ -111,7 +111,7 @@ function interpretRecord(envelope: WebhookEnvelope, filter: OwnershipFilter, met
     return { kind: 'full', reason: 'record moved between zones', ...meta };
   }
   const view = zone.view?.id;
-  if (filter.viewId !== undefined && view !== undefined && view !== filter.viewId) {
+  if (view !== undefined && !filter.scopes.some((s) => s.viewId === undefined || s.viewId === view)) {
     return ignore('other_view', `${meta.model} ${meta.event}: zone view ${view}`);
   }
   // Records carry no nameserver list: the zone task checks the zone against our nameserver.
@@ -127,9 +127,10 @@ type Membership = 'ours' | Extract<IgnoreReason, 'other_nameserver' | 'other_vie
  * zone task decides from NetBox, and wrongly skipping a zone is worse than looking at it once more.
  */
 function membership(filter: OwnershipFilter, nameservers: number[] | undefined, view: number | null | undefined): Membership {
-  if (filter.viewId !== undefined && typeof view === 'number' && view !== filter.viewId) return 'other_view';
-  if (nameservers !== undefined && !nameservers.includes(filter.nameserverId)) return 'other_nameserver';
-  return 'ours';
+  const nsOk = (s: OwnershipFilter['scopes'][number]): boolean => nameservers === undefined || nameservers.includes(s.nameserverId);
+  const viewOk = (s: OwnershipFilter['scopes'][number]): boolean => s.viewId === undefined || typeof view !== 'number' || view === s.viewId;
+  if (filter.scopes.some((s) => nsOk(s) && viewOk(s))) return 'ours';
+  return filter.scopes.some(nsOk) ? 'other_view' : 'other_nameserver';
 }
 
 /**

@@ -86,10 +86,12 @@ export interface EventInterpreterOptions {
   eventsPrefix: string;
   /** Topic prefix of the original connector's compact zone messages, e.g. `dns/zones`. */
   compactPrefix: string;
-  /** NetBox id of the nameserver this daemon serves. */
+  /** NetBox id of the nameserver this daemon serves (with one PowerDNS target). */
   nameserverId: number;
   /** NetBox view id to restrict to; unset means every view. */
   viewId?: number;
+  /** With several PowerDNS targets: each one's nameserver (and view); replaces the two above. */
+  scopes?: ReadonlyArray<{ nameserverId: number; viewId?: number }>;
   /** Payloads larger than this many bytes are rejected without being parsed. */
   maxPayloadBytes: number;
 }
