@@ -51,8 +51,9 @@ export interface Daemon {
 export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   const { logger, clock } = deps;
   const log = logger.child({ component: 'daemon' });
-  const metrics = deps.metrics ?? createMetrics(deps.registry ?? new Registry(), deps.build);
-  const status = createStatusStore({ clock, initialSyncWarningMs: config.initial_sync_warning_seconds * 1000 });
+  const servers = config.targets.map((t) => t.name);
+  const metrics = deps.metrics ?? createMetrics(deps.registry ?? new Registry(), deps.build, servers);
+  const status = createStatusStore({ clock, initialSyncWarningMs: config.initial_sync_warning_seconds * 1000, targets: servers });
   let stopping = false;
   const observers = createObservers({ metrics, status, clock });
   const core = buildCore(config, {
@@ -68,11 +69,9 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   metrics.bindGauges({
     pending: () => runner.pending(),
     running: () => runner.running(),
-    zonesManaged: () => status.counts().managed,
-    zonesRefused: () => status.counts().refused,
-    zonesFailing: () => status.counts().failing,
-    rrsetsRejected: () => core.engine.rejectedRrsets(),
-    rrsetsKept: () => status.counts().kept,
+    zones: (server) => status.counts(server),
+    rrsetsRejected: (server) => core.engine.rejectedRrsets(server),
+    up: (server) => status.snapshotTarget(server)?.reachable ?? true,
   });
 
   const interpreter = createEventInterpreter({

@@ -15,7 +15,7 @@ import { createSdNotifier } from './sd-notify.js';
 
 export async function runDaemonProcess(config: Config, proc: NodeJS.Process): Promise<number> {
   const build = buildInfo();
-  const metrics = createMetrics(new Registry(), build);
+  const metrics = createMetrics(new Registry(), build, config.targets.map((t) => t.name));
   const logger = loggerFromConfig(config, proc.stdout, proc.env, (level) => metrics.onLog(level));
   const daemon = createDaemon(config, { logger, clock: systemClock, build, metrics });
   const systemd = createSdNotifier(proc.env, logger);

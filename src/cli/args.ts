@@ -7,6 +7,8 @@ export interface CliArgs {
   command: Command;
   configPath?: string;
   zones: string[];
+  /** `--server NAME`: only these PowerDNS targets. */
+  servers: string[];
   dryRun: boolean;
   force: boolean;
   json: boolean;
@@ -24,6 +26,7 @@ Commands:
 Options:
   --config FILE       JSON config file (else NETBOX_PDNS_CONFIG); environment variables override it
   --zone ZONE         sync/plan: only this zone (repeatable)
+  --server NAME       sync/plan: only this PowerDNS target of PDNS_TARGETS (repeatable)
   --dry-run           sync: compute and report plans without writing
   --force             sync: apply plans that break the safety thresholds
   --json              plan/sync: machine-readable output
@@ -38,6 +41,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     options: {
       config: { type: 'string', short: 'c' },
       zone: { type: 'string', short: 'z', multiple: true },
+      server: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -45,19 +49,22 @@ export function parseCliArgs(argv: string[]): CliArgs {
       version: { type: 'boolean', short: 'V', default: false },
     },
   });
-  if (values.help) return { command: 'help', zones: [], dryRun: false, force: false, json: false };
-  if (values.version) return { command: 'version', zones: [], dryRun: false, force: false, json: false };
+  if (values.help) return { command: 'help', zones: [], servers: [], dryRun: false, force: false, json: false };
+  if (values.version) return { command: 'version', zones: [], servers: [], dryRun: false, force: false, json: false };
   const [command = 'help', ...rest] = positionals;
   if (rest.length > 0) throw new Error(`unexpected argument: ${rest.join(' ')}`);
   const known: Command[] = ['run', 'sync', 'plan', 'check-config', 'version', 'help'];
   if (!known.includes(command as Command)) throw new Error(`unknown command: ${command}`);
   const zones = values.zone ?? [];
   if (zones.length > 0 && command !== 'sync' && command !== 'plan') throw new Error('--zone only applies to sync and plan');
+  const servers = values.server ?? [];
+  if (servers.length > 0 && command !== 'sync' && command !== 'plan') throw new Error('--server only applies to sync and plan');
   if ((values['dry-run'] || values.force) && command !== 'sync') throw new Error('--dry-run and --force only apply to sync');
   return {
     command: command as Command,
     ...(values.config !== undefined ? { configPath: values.config } : {}),
     zones,
+    servers,
     dryRun: values['dry-run'] ?? false,
     force: values.force ?? false,
     json: values.json ?? false,

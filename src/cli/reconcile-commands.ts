@@ -1,4 +1,9 @@
 /** `netbox-pdns sync` and `netbox-pdns plan`: one full reconcile through the engine, then exit. */
+/** `--server` names that are not configured targets: problem lines. */
+function unknownServers(servers: string[], known: readonly string[]): string[] {
+  return servers.filter((s) => !known.includes(s)).map((s) => `--server ${JSON.stringify(s)}: not a configured PowerDNS target (known: ${known.join(', ')})`);
+}
+
 import { toZoneName, zoneNameProblem } from '../core/names.js';
 import { planWrites } from '../core/plan.js';
 import { describeZoneAction, describeZonePlan } from '../core/plan-text.js';
@@ -14,6 +19,7 @@ export const EXIT_REFUSED_OR_PENDING = 3;
 
 export interface ReconcileCommandArgs {
   zones: string[];
+  servers: string[];
   dryRun: boolean;
   force: boolean;
   json: boolean;
@@ -80,15 +86,22 @@ function toJson(result: FullReconcileResult): string {
 }
 
 /** `sync`: exit 0 on success, 1 on failure, 3 when something was refused as unsafe. */
-export async function syncCommand(engine: Engine, args: ReconcileCommandArgs, out: Out): Promise<number> {
+/** The run's zone and target restrictions, or the problem lines (printed, exit 2). */
+function scopeOf(engine: Engine, args: ReconcileCommandArgs, out: Out): { zones?: ZoneName[]; targets?: string[] } | null {
   const { zones, problems } = parseZoneArgs(args.zones);
+  problems.push(...unknownServers(args.servers, engine.targetNames()));
   if (problems.length > 0) {
     for (const p of problems) out(p);
-    return EXIT_USAGE;
+    return null;
   }
-  const result = await engine.fullReconcile('cli', {
-    dryRun: args.dryRun, force: args.force, ...(zones.length > 0 ? { zones } : {}),
-  });
+  return { ...(zones.length > 0 ? { zones } : {}), ...(args.servers.length > 0 ? { targets: args.servers } : {}) };
+}
+
+export async function syncCommand(engine: Engine, args: ReconcileCommandArgs, out: Out): Promise<number> {
+  const scope = scopeOf(engine, args, out);
+  if (scope === null) return EXIT_USAGE;
+  const zones = scope.zones ?? [];
+  const result = await engine.fullReconcile('cli', { dryRun: args.dryRun, force: args.force, ...scope });
   const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {
@@ -106,12 +119,10 @@ export async function syncCommand(engine: Engine, args: ReconcileCommandArgs, ou
 
 /** `plan`: exit 0 when in sync, 3 when changes are pending, 1 on failure. */
 export async function planCommand(engine: Engine, args: ReconcileCommandArgs, out: Out): Promise<number> {
-  const { zones, problems } = parseZoneArgs(args.zones);
-  if (problems.length > 0) {
-    for (const p of problems) out(p);
-    return EXIT_USAGE;
-  }
-  const result = await engine.fullReconcile('cli', { dryRun: true, ...(zones.length > 0 ? { zones } : {}) });
+  const scope = scopeOf(engine, args, out);
+  if (scope === null) return EXIT_USAGE;
+  const zones = scope.zones ?? [];
+  const result = await engine.fullReconcile('cli', { dryRun: true, ...scope });
   const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {

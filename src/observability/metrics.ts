@@ -23,11 +23,9 @@ import {
   TASK_OUTCOMES,
   TASK_TRIGGERS,
   UPSTREAMS,
-  KEEP_REASONS,
   REFUSAL_CODES,
   isOneOf,
   type EventIgnoreReason,
-  type KeepReason,
   type RefusalCode,
   type EventRejectReason,
   type EventSource,
@@ -40,25 +38,10 @@ import {
   type TaskTrigger,
 } from './labels.js';
 import { createUpstreamObserver } from './upstream.js';
+import { registerScrapeGauges, type ScrapeReaders } from './scrape-gauges.js';
 import type {
   CounterHandle, GaugeHandle, HistogramHandle, LabelledCounterHandle, LabelledHistogramHandle, TimestampHandle,
 } from './handles.js';
-
-/** Scrape-time readers of state other components own (queue, /status store, engine). Each reads 0 until bound. */
-export interface ScrapeReaders {
-  pending: () => number;
-  running: () => number;
-  /** Zones we keep in step, as /status counts them. */
-  zonesManaged: () => number;
-  /** Zones whose last plan was refused by a safety check. */
-  zonesRefused: () => number;
-  /** Zones whose last task failed. */
-  zonesFailing: () => number;
-  /** Rrsets PowerDNS refused that are held back. */
-  rrsetsRejected: () => number;
-  /** Rrsets deliberately kept as PowerDNS holds them, by reason. */
-  rrsetsKept: () => Partial<Record<KeepReason, number>>;
-}
 
 export interface BuildInfo {
   version: string;
@@ -72,8 +55,8 @@ export interface Metrics {
   lastEventReceived: TimestampHandle;
   zoneTasksQueued: LabelledCounterHandle<{ trigger: TaskTrigger }>;
   zoneTasksCoalesced: LabelledCounterHandle<{ trigger: TaskTrigger }>;
-  zoneTasksProcessed: LabelledCounterHandle<{ outcome: TaskOutcome }>;
-  zoneTaskFailures: LabelledCounterHandle<{ reason: TaskFailureReason }>;
+  zoneTasksProcessed: LabelledCounterHandle<{ outcome: TaskOutcome; server: string }>;
+  zoneTaskFailures: LabelledCounterHandle<{ reason: TaskFailureReason; server: string }>;
   zoneTaskDuration: LabelledHistogramHandle<{ outcome: TaskOutcome }>;
   zoneLockWait: HistogramHandle;
   zoneLockHold: HistogramHandle;
@@ -85,7 +68,7 @@ export interface Metrics {
   reconcileLastSuccess: TimestampHandle;
   reconcileLastRun: TimestampHandle;
   reconcileDriftRrsets: GaugeHandle;
-  rrsetChanges: LabelledCounterHandle<{ action: RrsetAction }>;
+  rrsetChanges: LabelledCounterHandle<{ action: RrsetAction; server: string }>;
   mqttConnected: GaugeHandle;
   mqttReconnects: CounterHandle;
   mqttLastConnect: TimestampHandle;
@@ -93,7 +76,7 @@ export interface Metrics {
   zoneQueueWait: HistogramHandle;
   /** Zone runs put back on a per-zone backoff after a transient failure (client-go retries_total). */
   zoneTaskRequeues: CounterHandle;
-  refusals: LabelledCounterHandle<{ code: RefusalCode }>;
+  refusals: LabelledCounterHandle<{ code: RefusalCode; server: string }>;
   logMessages: LabelledCounterHandle<{ level: LogLevelLabel }>;
   /** Feeds log_messages_total; fits `LoggerOptions.onLog`. Unknown levels are ignored. */
   onLog(level: string): void;
@@ -116,8 +99,11 @@ const APPLY_LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120,
 /** A full reconcile: seconds for a handful of zones, up to half an hour for thousands. */
 const RECONCILE_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
-/** Creates every metric in `registry`, plus prom-client's default process and nodejs metrics. */
-export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
+/**
+ * Creates every metric in `registry`, plus prom-client's default process and nodejs metrics.
+ * `servers`: the configured PowerDNS targets' names, the values of the bounded `server` label.
+ */
+export function createMetrics(registry: Registry, build: BuildInfo, servers: readonly string[] = ['default']): Metrics {
   const name = (suffix: string): string => `${METRIC_PREFIX}${suffix}`;
   const registers = [registry];
 
@@ -151,49 +137,16 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
     'Zone task requests folded into a task already waiting for the same zone, by trigger.',
     ['trigger'],
   );
-  let readers: Partial<ScrapeReaders> = {};
-  /** A gauge set from a reader at scrape time; a failing reader reads 0 (a scrape must never fail). */
-  const scraped = (suffix: string, help: string, reader: keyof Omit<ScrapeReaders, 'rrsetsKept'>): void => {
-    new Gauge({
-      name: name(suffix), help, registers,
-      collect() {
-        try {
-          const value = readers[reader]?.() ?? 0;
-          this.set(Number.isFinite(value) ? value : 0);
-        } catch {
-          this.set(0);
-        }
-      },
-    });
-  };
-  scraped('zone_tasks_pending', 'Zone tasks waiting in the queue.', 'pending');
-  scraped('zone_tasks_running', 'Zone tasks of the queue being worked on.', 'running');
-  scraped('zones_managed', 'Zones this daemon keeps in step (as /status counts them).', 'zonesManaged');
-  scraped('zones_refused', 'Zones whose last plan was refused by a safety check and waits for approval or a NetBox fix.', 'zonesRefused');
-  scraped('zones_failing', 'Zones whose last task failed.', 'zonesFailing');
-  scraped('rrsets_rejected', 'Rrsets PowerDNS refused (422) that are held back until their NetBox content changes.', 'rrsetsRejected');
-  new Gauge<'reason'>({
-    name: name('rrsets_kept'), help: 'Rrsets kept as PowerDNS holds them although NetBox differs, by reason (last plan of each zone).',
-    labelNames: ['reason'], registers,
-    collect() {
-      let kept: Partial<Record<KeepReason, number>> = {};
-      try {
-        kept = readers.rrsetsKept?.() ?? {};
-      } catch {
-        kept = {};
-      }
-      for (const reason of KEEP_REASONS) this.set({ reason }, kept[reason] ?? 0);
-    },
-  });
-  const zoneTasksProcessed = counter('zone_tasks_processed_total', 'Zone tasks finished, by outcome.', ['outcome']);
-  const zoneTaskFailures = counter('zone_task_failures_total', 'Zone tasks failed after the last retry, by reason.', ['reason']);
+  const gauges = registerScrapeGauges(registry, servers);
+  const zoneTasksProcessed = counter('zone_tasks_processed_total', 'Zone tasks finished, by outcome and PowerDNS server.', ['outcome', 'server']);
+  const zoneTaskFailures = counter('zone_task_failures_total', 'Zone tasks failed after the last retry, by reason and PowerDNS server.', ['reason', 'server']);
   const zoneTaskDuration = histogram('zone_task_duration_seconds', 'Time to run one zone task, by outcome.', TASK_BUCKETS, ['outcome']);
   const zoneLockWait = histogram('zone_lock_wait_seconds', 'Time spent waiting for a zone lock.', LOCK_WAIT_BUCKETS);
   const zoneLockHold = histogram('zone_lock_hold_seconds', 'Time a zone lock was held.', TASK_BUCKETS);
   const zoneLockContention = counter('zone_lock_contention_total', 'Zone lock waits that lasted longer than the warning threshold.');
   const zoneQueueWait = histogram('zone_queue_wait_seconds', 'Time a zone task waited in the queue before a worker took it.', LOCK_WAIT_BUCKETS);
   const zoneTaskRequeues = counter('zone_task_requeues_total', 'Zone runs put back on a per-zone backoff after a transient failure.');
-  const refusals = counter('plan_refusals_total', 'Zone plans refused by a safety check, by check.', ['code']);
+  const refusals = counter('plan_refusals_total', 'Zone plans refused by a safety check, by check and PowerDNS server.', ['code', 'server']);
   const eventApplyLatency = histogram(
     'event_apply_latency_seconds',
     'Time from receiving an event to PowerDNS accepting the resulting change.',
@@ -210,12 +163,12 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
   );
   const reconcileLastRun = gauge('reconcile_last_run_timestamp_seconds', 'Unix time the last full reconcile ended, whatever its outcome.');
   const reconcileDriftRrsets = gauge('reconcile_drift_rrsets', 'RRsets the last full reconcile found out of step with NetBox.');
-  const rrsetChanges = counter('rrset_changes_total', 'RRset changes written to PowerDNS, by action.', ['action']);
+  const rrsetChanges = counter('rrset_changes_total', 'RRset changes written to PowerDNS, by action and server.', ['action', 'server']);
 
   const upstreamRequests = counter(
     'upstream_requests_total',
-    'HTTP requests to PowerDNS and NetBox, counted when they end, by route template and status code.',
-    ['upstream', 'method', 'endpoint', 'code'],
+    'HTTP requests to PowerDNS and NetBox, counted when they end, by route template, status code and PowerDNS server.',
+    ['upstream', 'method', 'endpoint', 'code', 'server'],
   );
   const upstreamDuration = new Histogram<'upstream' | 'method'>({
     name: name('upstream_request_duration_seconds'),
@@ -243,20 +196,22 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
     zoneTasksCoalesced.inc({ trigger }, 0);
   }
   for (const outcome of TASK_OUTCOMES) {
-    zoneTasksProcessed.inc({ outcome }, 0);
+    for (const server of servers) zoneTasksProcessed.inc({ outcome, server }, 0);
     zoneTaskDuration.zero({ outcome });
   }
-  for (const reason of TASK_FAILURE_REASONS) zoneTaskFailures.inc({ reason }, 0);
+  for (const reason of TASK_FAILURE_REASONS) for (const server of servers) zoneTaskFailures.inc({ reason, server }, 0);
   for (const outcome of RECONCILE_OUTCOMES) {
     reconcileDuration.zero({ outcome });
     for (const trigger of RECONCILE_TRIGGERS) reconcileRuns.inc({ trigger, outcome }, 0);
   }
-  for (const action of RRSET_ACTIONS) rrsetChanges.inc({ action }, 0);
-  for (const code of REFUSAL_CODES) refusals.inc({ code }, 0);
+  for (const server of servers) {
+    for (const action of RRSET_ACTIONS) rrsetChanges.inc({ action, server }, 0);
+    for (const code of REFUSAL_CODES) refusals.inc({ code, server }, 0);
+  }
   for (const upstream of UPSTREAMS) for (const reason of RETRY_REASONS) upstreamRetries.inc({ upstream, reason }, 0);
   for (const level of LOG_LEVELS) logMessages.inc({ level }, 0);
 
-  const observer = createUpstreamObserver({ requests: upstreamRequests, duration: upstreamDuration, retries: upstreamRetries });
+  const observer = createUpstreamObserver({ requests: upstreamRequests, duration: upstreamDuration, retries: upstreamRetries }, servers);
 
   return {
     eventsReceived,
@@ -288,9 +243,7 @@ export function createMetrics(registry: Registry, build: BuildInfo): Metrics {
     onLog(level) {
       if (isOneOf(LOG_LEVELS, level)) logMessages.inc({ level });
     },
-    bindGauges(bound) {
-      readers = { ...readers, ...bound };
-    },
+    bindGauges: (bound) => gauges.bind(bound),
     upstreamObserver: () => observer,
     metricsText: () => registry.metrics(),
     contentType: registry.contentType,

@@ -4,17 +4,16 @@
  * that are failing now. Components report into it; it never calls anything, so reading /status can
  * never block on NetBox, PowerDNS or the broker.
  *
- * Memory is bounded: one last result per zone (the plan is not kept), a fixed window of full
- * reconcile outcomes, two upstream entries and error strings cut to a fixed length.
+ * Memory is bounded: one last result per zone and target (zone-book.ts; the plan is not kept), a
+ * fixed window of full reconcile outcomes, one entry per upstream and target, and error strings cut
+ * to a fixed length.
  */
-import { toZoneName } from '../core/names.js';
-import type { KeepReason } from '../core/plan.js';
-import type { RejectedRRset, ZoneResult } from '../reconcile/types.js';
+import type { ZoneResult } from '../reconcile/types.js';
 import type { Clock } from '../util/clock.js';
 import type {
-  FailingZone, FullReconcileOutcome, HealthStatus, KeptEntry, StatusCounts, StatusDocument, StatusExtra, UpstreamName, UpstreamState,
-  ZoneStatus,
+  FullReconcileOutcome, HealthStatus, StatusCounts, StatusDocument, StatusExtra, TargetState, UpstreamName, UpstreamState, ZoneStatus,
 } from './status-types.js';
+import { createZoneBook, cut } from './zone-book.js';
 
 export type {
   FailingZone, FullReconcileOutcome, HealthStatus, StatusCounts, StatusDocument, StatusExtra, UpstreamName, UpstreamState, ZoneStatus,
@@ -22,6 +21,8 @@ export type {
 
 export interface StatusStoreOptions {
   clock: Clock;
+  /** The configured PowerDNS targets' names (each gets its entry in `targets`). */
+  targets?: readonly string[];
   /** `Warning` when no initial (or other) full reconcile has completed this long after start. */
   initialSyncWarningMs: number;
   /**
@@ -37,58 +38,30 @@ export interface StatusStore {
   initialSyncStarted(): void;
   initialSyncFinished(error?: string): void;
   recordZoneResult(result: ZoneResult): void;
-  /** Counts for the scrape-time gauges, the same as the document's. */
-  counts(): StatusCounts;
+  /** Counts for the scrape-time gauges, the same as the document's; of one target when named. */
+  counts(target?: string): StatusCounts;
   recordFullReconcile(run: { outcome: FullReconcileOutcome; error?: string; durationMs: number }): void;
-  recordUpstream(upstream: UpstreamName, ok: boolean, error?: string): void;
+  /** `target` names the PowerDNS target a PowerDNS request went to. */
+  recordUpstream(upstream: UpstreamName, ok: boolean, error?: string, target?: string): void;
   recordRetry(): void;
   snapshot(extra: StatusExtra): StatusDocument;
+  /** One target's state (as in the document's `targets`), or null for an unknown name. */
+  snapshotTarget(name: string): TargetState | null;
   /** Last result for one zone (`example.org` or `example.org.`, any case): one entry per target, or null. */
   zoneStatus(zone: string): ZoneStatus | { zone: string; targets: ZoneStatus[] } | null;
 }
 
 /** How many full reconciles sync_success_rate looks back over. */
 export const RECENT_RECONCILES = 20;
-/** Longest error text kept; upstream bodies can be large. */
-const MAX_ERROR_CHARS = 500;
 /** Longest failing list served; `failing_count` still counts them all. */
 const MAX_FAILING_LISTED = 100;
-const NOT_MANAGED = new Set<ZoneResult['outcome']>(['deleted', 'skipped']);
-
-/** Kept entries listed per zone; the count covers them all. */
-const MAX_KEPT_LISTED = 20;
-
-interface StoredZone {
-  zone: string;
-  target: string;
-  outcome: ZoneResult['outcome'];
-  finishedAt: number;
-  changes: ZoneResult['changes'];
-  error: string | null;
-  failureReason: string | null;
-  refusal: string | null;
-  rejected: RejectedRRset[];
-  kept: KeptEntry[];
-  keptCounts: Partial<Record<KeepReason, number>>;
-  warnings: string[];
-  dryRun: boolean;
-  durationMs: number;
-}
-
-function cut(text: string | undefined): string | null {
-  if (text === undefined || text === '') return null;
-  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
-}
-
 export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   const { clock } = opts;
-  const failureWindowMs = opts.recentFailureWindowMs ?? 24 * 3600_000;
-  const maxZones = opts.maxZones ?? 100_000;
+  const book = createZoneBook({ clock, failureWindowMs: opts.recentFailureWindowMs ?? 24 * 3600_000, maxZones: opts.maxZones ?? 100_000 });
   const startedAt = clock.monotonic();
   const iso = (wallMs: number): string => new Date(wallMs).toISOString();
 
   const initial = { started: false, completed: false, error: null as string | null, startTime: null as number | null };
-  const zones = new Map<string, StoredZone>();
   const recentOutcomes: FullReconcileOutcome[] = [];
   let lastReconcile: StatusDocument['reliability']['last_reconcile'] = null;
   let lastSuccessAt: number | null = null;
@@ -96,38 +69,22 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   let succeededSinceInitialError = false;
   let requests = 0;
   let retries = 0;
-  const upstreams: Record<UpstreamName, UpstreamState> = {
-    pdns: { ok: true, last_error: null, last_error_at: null },
-    netbox: { ok: true, last_error: null, last_error_at: null },
-  };
-
-  /** A zone's entry needs a look: failing, refused, or holding rrsets PowerDNS refused (recently). */
-  const attention = (z: StoredZone): FailingZone['outcome'] | null => {
-    if (z.finishedAt < clock.now() - failureWindowMs) return null;
-    if (z.outcome === 'failed' || z.outcome === 'refused') return z.outcome;
-    return z.rejected.length > 0 ? 'rejected' : null;
-  };
-
-  function tally(): { failing: number; refused: number; rejectedRrsets: number } {
-    let failing = 0;
-    let refused = 0;
-    let rejectedRrsets = 0;
-    for (const z of zones.values()) {
-      const a = attention(z);
-      if (a === 'failed') failing += 1;
-      else if (a === 'refused') refused += 1;
-      if (a !== null) rejectedRrsets += z.rejected.length;
-    }
-    return { failing, refused, rejectedRrsets };
-  }
+  const fresh = (): UpstreamState => ({ ok: true, last_error: null, last_error_at: null });
+  const upstreams: Record<UpstreamName, UpstreamState> = { pdns: fresh(), netbox: fresh() };
+  /** Each PowerDNS target's own state: reachable now, its last error and its last successful zone task. */
+  const targets = new Map<string, UpstreamState & { last_success: string | null }>();
+  for (const name of opts.targets ?? []) targets.set(name, { ...fresh(), last_success: null });
 
   /** The status and why, in the order an operator should look. */
   function health(): { status: HealthStatus; problems: string[] } {
     const problems: string[] = [];
-    for (const [name, u] of Object.entries(upstreams)) if (!u.ok) problems.push(`${name === 'pdns' ? 'PowerDNS' : 'NetBox'} is failing: ${u.last_error ?? ''}`);
+    const down = [...targets].filter(([, t]) => !t.ok);
+    if (targets.size > 1) for (const [name, t] of down) problems.push(`PowerDNS ${name} is failing: ${t.last_error ?? ''}`);
+    else if (!upstreams.pdns.ok) problems.push(`PowerDNS is failing: ${upstreams.pdns.last_error ?? ''}`);
+    if (!upstreams.netbox.ok) problems.push(`NetBox is failing: ${upstreams.netbox.last_error ?? ''}`);
     if (initial.error !== null && !succeededSinceInitialError) problems.push(`the initial sync failed: ${initial.error}`);
     if (lastReconcile?.outcome === 'failure') problems.push(`the last full reconcile failed: ${lastReconcile.error ?? ''}`);
-    const { failing, refused, rejectedRrsets } = tally();
+    const { failing, refused, rejectedRrsets } = book.counts();
     if (failing > 0) problems.push(`${failing} zone(s) failing (see zones.failing)`);
     const degraded = problems.length > 0;
     if (lastReconcile?.outcome === 'refused' && refused === 0) problems.push(`the last full reconcile refused zone deletions: ${lastReconcile.error ?? ''}`);
@@ -139,43 +96,14 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     return { status: degraded ? 'Degraded' : problems.length > 0 ? 'Warning' : 'Healthy', problems };
   }
 
-  function failingZones(): FailingZone[] {
-    const failing: FailingZone[] = [];
-    for (const z of zones.values()) {
-      const outcome = attention(z);
-      if (outcome === null) continue;
-      const error = outcome === 'rejected' ? `PowerDNS refused ${z.rejected.map((r) => `${r.name} ${r.type}`).join(', ')}` : z.error;
-      failing.push({ zone: z.zone, target: z.target, outcome, at: iso(z.finishedAt), changes: { ...z.changes }, error: cut(error ?? undefined) });
+  function targetStates(): Record<string, TargetState> {
+    const out: Record<string, TargetState> = {};
+    for (const [name, t] of targets) {
+      const c = book.counts(name);
+      out[name] = { reachable: t.ok, last_error: t.last_error, last_error_at: t.last_error_at, last_success: t.last_success, zones_managed: c.managed, zones_failing: c.failing, zones_refused: c.refused };
     }
-    return failing.sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : 0));
+    return out;
   }
-
-  function counts(): StatusCounts {
-    const { failing, refused } = tally();
-    const kept: Partial<Record<KeepReason, number>> = {};
-    let managed = 0;
-    for (const z of zones.values()) {
-      if (!NOT_MANAGED.has(z.outcome)) managed += 1;
-      for (const [reason, n] of Object.entries(z.keptCounts) as Array<[KeepReason, number]>) kept[reason] = (kept[reason] ?? 0) + n;
-    }
-    return { managed, refused, failing, kept };
-  }
-
-  const entry = (z: StoredZone): ZoneStatus => ({
-    zone: z.zone,
-    target: z.target,
-    outcome: z.outcome,
-    at: iso(z.finishedAt),
-    changes: { ...z.changes },
-    error: z.error,
-    failure_reason: z.failureReason,
-    refusal: z.refusal,
-    rejected: z.rejected.map((r) => ({ ...r })),
-    kept: z.kept.map((k) => ({ ...k })),
-    warnings: [...z.warnings],
-    dry_run: z.dryRun,
-    duration_ms: Math.round(z.durationMs),
-  });
 
   return {
     initialSyncStarted() {
@@ -190,37 +118,12 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     },
 
     recordZoneResult(result) {
-      const zone = toZoneName(result.zone);
-      const key = `${zone}\u0000${result.target}`;
-      const kept = result.plan?.kept ?? [];
-      const keptCounts: Partial<Record<KeepReason, number>> = {};
-      for (const k of kept) keptCounts[k.reason] = (keptCounts[k.reason] ?? 0) + 1;
-      // Delete first so Map order is "least recently updated first" for eviction.
-      zones.delete(key);
-      zones.set(key, {
-        zone,
-        target: result.target,
-        outcome: result.outcome,
-        finishedAt: result.finishedAt,
-        changes: { creates: result.changes.creates, updates: result.changes.updates, deletes: result.changes.deletes },
-        error: cut(result.error),
-        failureReason: result.failureReason ?? null,
-        refusal: result.refusal?.code ?? null,
-        rejected: result.rejected.slice(0, MAX_KEPT_LISTED).map((r) => ({ name: r.name, type: r.type, error: cut(r.error) ?? '' })),
-        kept: kept.slice(0, MAX_KEPT_LISTED).map((k) => ({ name: k.name, type: k.type, reason: k.reason, detail: cut(k.detail) ?? '' })),
-        keptCounts,
-        warnings: result.warnings.slice(0, 20).map((w) => cut(w) ?? ''),
-        dryRun: result.dryRun,
-        durationMs: result.durationMs,
-      });
-      while (zones.size > maxZones) {
-        const oldest = zones.keys().next();
-        if (oldest.done === true) break;
-        zones.delete(oldest.value);
-      }
+      book.record(result);
+      const target = targets.get(result.target);
+      if (target && result.outcome !== 'failed') target.last_success = iso(result.finishedAt);
     },
 
-    counts,
+    counts: (target) => book.counts(target),
 
     recordFullReconcile(run) {
       const at = clock.now();
@@ -233,14 +136,18 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
       }
     },
 
-    recordUpstream(upstream, ok, error) {
+    recordUpstream(upstream, ok, error, target) {
       requests += 1;
-      const state = upstreams[upstream];
-      state.ok = ok;
-      if (!ok) {
-        state.last_error = cut(error) ?? 'request failed';
-        state.last_error_at = iso(clock.now());
+      const states = [upstreams[upstream], ...(target !== undefined && targets.has(target) ? [targets.get(target) as UpstreamState] : [])];
+      for (const state of states) {
+        state.ok = ok;
+        if (!ok) {
+          state.last_error = cut(error) ?? 'request failed';
+          state.last_error_at = iso(clock.now());
+        }
       }
+      // With several targets the PowerDNS upstream is healthy only while every target is.
+      if (upstream === 'pdns' && targets.size > 1) upstreams.pdns.ok = [...targets.values()].every((t) => t.ok);
     },
 
     recordRetry() {
@@ -248,9 +155,8 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     },
 
     snapshot(extra) {
-      const failing = failingZones();
-      const { managed } = counts();
-      const { refused, rejectedRrsets } = tally();
+      const failing = book.failing();
+      const { managed, refused, rejectedRrsets } = book.counts();
       const successes = recentOutcomes.filter((o) => o === 'success').length;
       const { status, problems } = health();
       return {
@@ -274,6 +180,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
           lock_contention_events: extra.lock_contention_events,
         },
         upstreams: { pdns: { ...upstreams.pdns }, netbox: { ...upstreams.netbox } },
+        targets: targetStates(),
         zones: {
           managed, failing_count: failing.length, refused_count: refused, rejected_rrsets: rejectedRrsets,
           failing: failing.slice(0, MAX_FAILING_LISTED),
@@ -281,11 +188,12 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
       };
     },
 
+    snapshotTarget: (name) => targetStates()[name] ?? null,
+
     zoneStatus(zone) {
-      const name = toZoneName(zone);
-      const entries = [...zones.values()].filter((z) => z.zone === name).map(entry);
+      const entries = book.entries(zone);
       if (entries.length === 0) return null;
-      return entries.length === 1 ? entries[0] as ZoneStatus : { zone: name, targets: entries };
+      return entries.length === 1 ? entries[0] as ZoneStatus : { zone: (entries[0] as ZoneStatus).zone, targets: entries };
     },
   };
 }

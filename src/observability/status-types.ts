@@ -18,6 +18,19 @@ export interface UpstreamState {
   last_error_at: string | null;
 }
 
+/** One PowerDNS target's state in /status (`targets`). */
+export interface TargetState {
+  /** False while the target's last request failed (the server itself, not one zone's 404/422). */
+  reachable: boolean;
+  last_error: string | null;
+  last_error_at: string | null;
+  /** When a zone task last succeeded on it. */
+  last_success: string | null;
+  zones_managed: number;
+  zones_failing: number;
+  zones_refused: number;
+}
+
 /** A zone that needs a look: failing, refused, or holding rrsets PowerDNS refused. */
 export interface FailingZone {
   zone: string;
@@ -83,6 +96,8 @@ export interface StatusDocument {
     lock_contention_events: number;
   };
   upstreams: Record<UpstreamName, UpstreamState>;
+  /** Each configured PowerDNS target, by name. */
+  targets: Record<string, TargetState>;
   zones: {
     managed: number;
     /** Zones failing, refused or holding refused rrsets (all listed in `failing`). */

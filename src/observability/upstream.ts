@@ -17,13 +17,14 @@ const ENDPOINT_PATTERN = /^[a-z][a-z0-9_/-]{0,63}$/;
 const CODE_PATTERN = /^(?:[1-5][0-9][0-9]|timeout|network_error)$/;
 
 export interface UpstreamMetricFamilies {
-  requests: Counter<'upstream' | 'method' | 'endpoint' | 'code'>;
+  requests: Counter<'upstream' | 'method' | 'endpoint' | 'code' | 'server'>;
   duration: Histogram<'upstream' | 'method'>;
   retries: Counter<'upstream' | 'reason'>;
 }
 
 /** Builds an observer writing into the given families. Its methods never throw. */
-export function createUpstreamObserver(families: UpstreamMetricFamilies): UpstreamObserver {
+export function createUpstreamObserver(families: UpstreamMetricFamilies, servers: readonly string[] = []): UpstreamObserver {
+  const known = new Set(servers);
   const seenEndpoints = new Set<string>();
 
   const upstreamLabel = (value: string): string => (isOneOf(UPSTREAMS, value) ? value : 'other');
@@ -45,7 +46,9 @@ export function createUpstreamObserver(families: UpstreamMetricFamilies): Upstre
         const upstream = upstreamLabel(info.upstream);
         const method = methodLabel(info.method);
         const code = CODE_PATTERN.test(info.code) ? info.code : 'other';
-        families.requests.inc({ upstream, method, endpoint: endpointLabel(info.endpoint), code });
+        // `server`: the PowerDNS target's configured name (bounded: anything else counts as other).
+        const server = info.target === undefined ? {} : { server: known.has(info.target) ? info.target : 'other' };
+        families.requests.inc({ upstream, method, endpoint: endpointLabel(info.endpoint), code, ...server });
         if (Number.isFinite(info.durationSeconds) && info.durationSeconds >= 0) {
           families.duration.observe({ upstream, method }, info.durationSeconds);
         }

@@ -29,7 +29,7 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
       upstreamMetrics.request(info);
       // "Failing now" means the service itself is in trouble, not that a zone was missing (404) or rejected (422).
       const failing = info.code === 'timeout' || info.code === 'network_error' || /^(5\d\d|401|403|429)$/.test(info.code);
-      status.recordUpstream(info.upstream, !failing, failing ? `${info.method} ${info.endpoint}: ${info.code}` : undefined);
+      status.recordUpstream(info.upstream, !failing, failing ? `${info.method} ${info.endpoint}: ${info.code}` : undefined, info.target);
     },
     retry(info) {
       upstreamMetrics.retry(info);
@@ -38,14 +38,15 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
   };
 
   const engine: EngineObserver = {
-    rrsetChanges(action, count) {
-      if (count > 0) metrics.rrsetChanges.inc({ action }, count);
+    rrsetChanges(action, count, server) {
+      if (count > 0) metrics.rrsetChanges.inc({ action, server }, count);
     },
     zoneResult(result: ZoneResult, firstEventAt?: number) {
-      metrics.zoneTasksProcessed.inc({ outcome: result.outcome });
+      const server = result.target;
+      metrics.zoneTasksProcessed.inc({ outcome: result.outcome, server });
       metrics.zoneTaskDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
-      if (result.failureReason) metrics.zoneTaskFailures.inc({ reason: result.failureReason });
-      if (result.refusal) metrics.refusals.inc({ code: result.refusal.code });
+      if (result.failureReason) metrics.zoneTaskFailures.inc({ reason: result.failureReason, server });
+      if (result.refusal) metrics.refusals.inc({ code: result.refusal.code, server });
       if (firstEventAt !== undefined && APPLIED.has(result.outcome) && !result.dryRun) {
         metrics.eventApplyLatency.observe((clock.monotonic() - firstEventAt) / 1000);
       }

@@ -48,13 +48,15 @@ export interface Engine {
    */
   fullReconcile(trigger: Trigger, options?: FullReconcileOptions): Promise<FullReconcileResult>;
   isFullReconcileRunning(): boolean;
+  /** The configured targets' names. */
+  targetNames(): string[];
   /**
    * Shutdown: starts no new zone work (queued events and the rest of a running full reconcile are
    * dropped, reported as not run) and waits up to `deadlineMs` for the zone tasks already running.
    */
   drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: string[] }>;
-  /** Rrsets PowerDNS refused that are held back, over all targets (a gauge). */
-  rejectedRrsets(): number;
+  /** Rrsets PowerDNS refused that are held back, for one target or all (a gauge). */
+  rejectedRrsets(target?: string): number;
   readonly ledger: ReadLedger;
 }
 
@@ -126,6 +128,7 @@ export function createEngine(opts: EngineOptions): Engine {
       return next;
     },
     isFullReconcileRunning: () => running !== null,
+    targetNames: () => targets.map((t) => t.target.name),
     async drain(deadlineMs) {
       stopping = true;
       const deadline = opts.clock.monotonic() + deadlineMs;
@@ -140,6 +143,6 @@ export function createEngine(opts: EngineOptions): Engine {
       const drained = await queued;
       return { completed: drained.completed && !timedOut && opts.clock.monotonic() <= deadline, abandoned: drained.abandoned };
     },
-    rejectedRrsets: () => targets.reduce((n, t) => n + t.memory.rejectionCount(), 0),
+    rejectedRrsets: (name) => targets.filter((t) => name === undefined || t.target.name === name).reduce((n, t) => n + t.memory.rejectionCount(), 0),
   };
 }

@@ -29,6 +29,8 @@ export interface FullReconcileOptions {
   force?: boolean;
   /** Restrict to these zones (absolute names); deletions then only among them. */
   zones?: ZoneName[];
+  /** Restrict to these PowerDNS targets (configured names). */
+  targets?: readonly string[];
 }
 
 /** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
@@ -65,7 +67,8 @@ function createPool(size: number): { run(task: () => Promise<void>): Promise<voi
 }
 
 /** Runs one full reconcile. Never throws: a failure is reported in the result. */
-export async function runFullReconcile(deps: FullReconcileDeps, trigger: Trigger, options: FullReconcileOptions = {}): Promise<FullReconcileResult> {
+export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger, options: FullReconcileOptions = {}): Promise<FullReconcileResult> {
+  const deps = options.targets === undefined ? all : { ...all, targets: all.targets.filter((t) => options.targets?.includes(t.target.name)) };
   const started = deps.clock.monotonic();
   const log = deps.logger.child({ component: 'reconcile' });
   const closeLedger = deps.ledger.open();

@@ -133,5 +133,5 @@ export interface ZoneTaskOptions {
 export interface EngineObserver {
   /** One zone task finished on one target. `firstEventAt`: monotonic ms of the earliest event it serves. */
   zoneResult(result: ZoneResult, firstEventAt?: number): void;
-  rrsetChanges(action: RrsetAction, count: number): void;
+  rrsetChanges(action: RrsetAction, count: number, target: string): void;
 }

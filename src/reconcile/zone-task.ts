@@ -180,7 +180,7 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       throw new UpstreamError('zone appeared in PowerDNS while we were creating it (409); it is planned again on the next run', 'pdns', 'transient', { operation: 'createZone' });
     }
     const rejected = recordRejections(state, plan, applied.rejected, tlog);
-    reportChanges(plan, applied.rejected.length);
+    reportChanges(plan, applied.rejected.length, target.name);
     tlog.log(plan.action === 'delete' ? 'warn' : 'info', plan.action === 'delete' ? `deleted zone from PowerDNS (${plan.reason ?? ''})` : plan.action === 'create' ? 'zone created' : 'zone updated', {
       ...counts(plan), ...(applied.rejected.length > 0 ? { rejected: applied.rejected.length } : {}),
     });
@@ -200,11 +200,11 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     return state.memory.rejections(zone);
   }
 
-  function reportChanges(plan: ZonePlan, rejected: number): void {
+  function reportChanges(plan: ZonePlan, rejected: number, target: string): void {
     const c = counts(plan);
-    deps.observer?.rrsetChanges('create', Math.max(0, c.creates - rejected));
-    deps.observer?.rrsetChanges('update', c.updates);
-    deps.observer?.rrsetChanges('delete', c.deletes);
+    deps.observer?.rrsetChanges('create', Math.max(0, c.creates - rejected), target);
+    deps.observer?.rrsetChanges('update', c.updates, target);
+    deps.observer?.rrsetChanges('delete', c.deletes, target);
   }
 }
 

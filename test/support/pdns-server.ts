@@ -40,7 +40,7 @@ export interface PdnsServer {
    */
   stop(opts?: { keepWorkDir?: boolean }): Promise<void>;
   /** Stops and starts again on the same database and ports. */
-  restart(): Promise<void>;
+  restart(opts?: { downUntil?: Promise<void> }): Promise<void>;
   /** Everything pdns_server printed, all runs. */
   log(): string;
 }
@@ -226,9 +226,11 @@ export async function startPdns(opts: StartPdnsOptions = {}): Promise<PdnsServer
       if (keep) await writeFile(join(workDir, 'pdns.log'), logs.join('\n--- restart ---\n'));
       else await rm(workDir, { recursive: true, force: true });
     },
-    async restart() {
+    async restart(restartOpts = {}) {
       if (stopped) throw new Error('pdns_server was stopped; start a new one');
       if (current) await terminate(current);
+      // An outage the test controls: down (on a kept database) until the test lets it come back.
+      if (restartOpts.downUntil) await restartOpts.downUntil;
       // Same ports (clients keep their URL): a bind failure here is retried briefly, not re-ported.
       for (let tries = 1; (await launch()) !== 'ready'; tries += 1) {
         if (tries >= 5) throw new Error(`pdns_server could not re-bind its ports on restart; log:\n${logs.at(-1) ?? ''}`);

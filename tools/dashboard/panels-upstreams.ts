@@ -5,15 +5,23 @@ import { quantile, rate, sel, selDefault } from './promql.js';
 export const UPSTREAM_ROWS: RowSpec[] = [
   {
     title: 'PowerDNS and NetBox',
-    description: 'Health of the two HTTP APIs the daemon depends on.',
+    description: 'Health of the HTTP APIs the daemon depends on: NetBox, and each PowerDNS server (the server label).',
     panels: [
+      {
+        kind: 'timeseries',
+        title: 'PowerDNS servers up',
+        description: 'Whether each PowerDNS server answered its last request (alert NetboxPdnsServerDown). One server down delays nobody else.',
+        unit: 'bool_yes_no',
+        width: 24,
+        targets: [{ expr: `min by (instance, server) (${sel('server_up')})`, legend: '{{instance}} {{server}}' }],
+      },
       {
         kind: 'timeseries',
         title: 'Upstream requests by status code',
         description: 'HTTP requests per second to PowerDNS and NetBox by status code. 5xx, timeout and network_error are retried; 4xx are not.',
         unit: 'ops',
         width: 8,
-        targets: [{ expr: `sum by (upstream, code) (${rate(sel('upstream_requests_total'))})`, legend: '{{upstream}} {{code}}' }],
+        targets: [{ expr: `sum by (upstream, server, code) (${rate(sel('upstream_requests_total'))})`, legend: '{{upstream}} {{server}} {{code}}' }],
       },
       {
         kind: 'timeseries',

@@ -61,7 +61,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         description: 'Zones this daemon keeps in step with NetBox.',
         unit: 'short',
         width: 4,
-        targets: [{ expr: `sum by (instance) (${sel('zones_managed')})`, legend: '{{instance}}' }],
+        targets: [{ expr: `sum by (instance, server) (${sel('zones_managed')})`, legend: '{{instance}} {{server}}' }],
         thresholds: GREEN_ONLY,
       },
       {
@@ -141,7 +141,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         description: 'Finished zone tasks per second by outcome. refused = plan stopped by the safety thresholds; failed = error after the last retry.',
         unit: 'ops',
         width: 8,
-        targets: [{ expr: `sum by (outcome) (${rate(sel('zone_tasks_processed_total'))})`, legend: '{{outcome}}' }],
+        targets: [{ expr: `sum by (server, outcome) (${rate(sel('zone_tasks_processed_total'))})`, legend: '{{server}} {{outcome}}' }],
       },
       {
         kind: 'timeseries',
@@ -149,7 +149,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         description: 'Failed zone tasks per second by reason: pdns_* and netbox_* point at an upstream, auth at credentials, invalid_data at NetBox content.',
         unit: 'ops',
         width: 8,
-        targets: [{ expr: `sum by (reason) (${rate(sel('zone_task_failures_total'))})`, legend: '{{reason}}' }],
+        targets: [{ expr: `sum by (server, reason) (${rate(sel('zone_task_failures_total'))})`, legend: '{{server}} {{reason}}' }],
       },
       {
         kind: 'timeseries',
@@ -178,7 +178,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         description: 'RRset changes written to PowerDNS per second, by action.',
         unit: 'ops',
         width: 8,
-        targets: [{ expr: `sum by (action) (${rate(sel('rrset_changes_total'))})`, legend: '{{action}}' }],
+        targets: [{ expr: `sum by (server, action) (${rate(sel('rrset_changes_total'))})`, legend: '{{server}} {{action}}' }],
       },
       {
         kind: 'timeseries',
@@ -200,7 +200,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         description: 'Zones whose plan a safety check refused (adoption replacing content, an empty NetBox answer, too many changes); nothing was written. Approve with sync --zone ZONE --force or fix NetBox (alert NetboxPdnsZonesRefused).',
         unit: 'short',
         width: 6,
-        targets: [{ expr: `sum by (instance) (${sel('zones_refused')})`, legend: '{{instance}}' }],
+        targets: [{ expr: `sum by (instance, server) (${sel('zones_refused')})`, legend: '{{instance}} {{server}}' }],
         thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 1 }],
       },
       {
@@ -209,7 +209,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         description: 'Zones whose last task failed after every retry (alert NetboxPdnsZonesFailing).',
         unit: 'short',
         width: 6,
-        targets: [{ expr: `sum by (instance) (${sel('zones_failing')})`, legend: '{{instance}}' }],
+        targets: [{ expr: `sum by (instance, server) (${sel('zones_failing')})`, legend: '{{instance}} {{server}}' }],
         thresholds: [{ color: 'green', value: null }, { color: 'red', value: 1 }],
       },
       {
@@ -218,7 +218,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         description: 'NetBox rrsets PowerDNS answered 422 for; the rest of each zone is served, these wait for a fix in NetBox.',
         unit: 'short',
         width: 6,
-        targets: [{ expr: `sum by (instance) (${sel('rrsets_rejected')})`, legend: '{{instance}}' }],
+        targets: [{ expr: `sum by (instance, server) (${sel('rrsets_rejected')})`, legend: '{{instance}} {{server}}' }],
         thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 1 }],
       },
       {

@@ -42,8 +42,8 @@ function exerciseAll(metrics: Metrics): void {
   metrics.lastEventReceived.setToCurrentTime();
   metrics.zoneTasksQueued.inc({ trigger: 'event' });
   metrics.zoneTasksCoalesced.inc({ trigger: 'event' });
-  metrics.zoneTasksProcessed.inc({ outcome: 'changed' });
-  metrics.zoneTaskFailures.inc({ reason: 'pdns_unavailable' });
+  metrics.zoneTasksProcessed.inc({ outcome: 'changed', server: 'default' });
+  metrics.zoneTaskFailures.inc({ reason: 'pdns_unavailable', server: 'default' });
   metrics.zoneTaskDuration.observe({ outcome: 'changed' }, 0.2);
   metrics.zoneLockWait.observe(0.005);
   metrics.zoneLockHold.observe(0.3);
@@ -54,11 +54,11 @@ function exerciseAll(metrics: Metrics): void {
   metrics.reconcileLastSuccess.set(1_700_000_000);
   metrics.reconcileLastRun.set(1_700_000_000);
   metrics.reconcileDriftRrsets.set(2);
-  metrics.rrsetChanges.inc({ action: 'update' }, 3);
+  metrics.rrsetChanges.inc({ action: 'update', server: 'default' }, 3);
   metrics.mqttConnected.set(1);
   metrics.mqttReconnects.inc();
   metrics.mqttLastConnect.setToCurrentTime();
-  metrics.bindGauges({ zonesManaged: () => 7 });
+  metrics.bindGauges({ zones: () => ({ managed: 7, refused: 0, failing: 0, kept: {} }) });
   metrics.onLog('warn');
   const observer = metrics.upstreamObserver();
   observer.request({ upstream: 'pdns', method: 'PATCH', endpoint: 'zone', code: '204', durationSeconds: 0.05 });
@@ -84,15 +84,15 @@ describe('observability/metrics', () => {
         [`${P}zone_tasks_coalesced_total`, { trigger }],
       ]),
       ...TASK_OUTCOMES.flatMap((outcome): Array<[string, Record<string, string>]> => [
-        [`${P}zone_tasks_processed_total`, { outcome }],
+        [`${P}zone_tasks_processed_total`, { outcome, server: 'default' }],
         [`${P}zone_task_duration_seconds_count`, { outcome }],
       ]),
-      ...TASK_FAILURE_REASONS.map((reason): [string, Record<string, string>] => [`${P}zone_task_failures_total`, { reason }]),
+      ...TASK_FAILURE_REASONS.map((reason): [string, Record<string, string>] => [`${P}zone_task_failures_total`, { reason, server: 'default' }]),
       ...RECONCILE_OUTCOMES.flatMap((outcome) => [
         [`${P}reconcile_duration_seconds_count`, { outcome }] as [string, Record<string, string>],
         ...RECONCILE_TRIGGERS.map((trigger): [string, Record<string, string>] => [`${P}reconcile_runs_total`, { trigger, outcome }]),
       ]),
-      ...RRSET_ACTIONS.map((action): [string, Record<string, string>] => [`${P}rrset_changes_total`, { action }]),
+      ...RRSET_ACTIONS.map((action): [string, Record<string, string>] => [`${P}rrset_changes_total`, { action, server: 'default' }]),
       ...UPSTREAMS.flatMap((upstream) =>
         RETRY_REASONS.map((reason): [string, Record<string, string>] => [`${P}upstream_request_retries_total`, { upstream, reason }]),
       ),
@@ -112,16 +112,16 @@ describe('observability/metrics', () => {
   it('counts through the typed handles', async () => {
     const { metrics } = fresh();
     exerciseAll(metrics);
-    metrics.rrsetChanges.inc({ action: 'update' });
+    metrics.rrsetChanges.inc({ action: 'update', server: 'default' });
     const samples = await scrape(metrics);
     expect(valueOf(samples, `${P}events_received_total`, { source: 'netbox' })).to.equal(1);
-    expect(valueOf(samples, `${P}rrset_changes_total`, { action: 'update' })).to.equal(4);
+    expect(valueOf(samples, `${P}rrset_changes_total`, { action: 'update', server: 'default' })).to.equal(4);
     expect(valueOf(samples, `${P}reconcile_runs_total`, { trigger: 'cron', outcome: 'success' })).to.equal(1);
     expect(valueOf(samples, `${P}reconcile_last_success_timestamp_seconds`)).to.equal(1_700_000_000);
     expect(valueOf(samples, `${P}zone_task_duration_seconds_bucket`, { outcome: 'changed', le: '0.25' })).to.equal(1);
     expect(valueOf(samples, `${P}zone_task_duration_seconds_bucket`, { outcome: 'changed', le: '0.1' })).to.equal(0);
     expect(valueOf(samples, `${P}event_apply_latency_seconds_sum`)).to.equal(0.7);
-    expect(valueOf(samples, `${P}zones_managed`)).to.equal(7);
+    expect(valueOf(samples, `${P}zones_managed`, { server: 'default' })).to.equal(7);
     const lastEvent = valueOf(samples, `${P}last_event_received_timestamp_seconds`) ?? 0;
     expect(Math.abs(lastEvent - Date.now() / 1000)).to.be.below(60);
   });
