@@ -8,6 +8,6 @@ export type { BodyShape, EventKind, ObjectType, RequestInfo, WebhookEnvelope } f
 export type { Fault, FaultControl } from './faults.js';
 export { FakeNetboxError } from './model.js';
 export type { RecordInput, RecordPatch, ZoneInput, ZonePatch, ZoneRef, NameserverRef, ViewRef } from './model.js';
-export { loadSeed, bulkLoad, readSeedFile, syntheticSeed } from './seed.js';
+export { loadSeed, bulkLoad, readSeedFile, syntheticSeed, syntheticAddress, syntheticReverseCount } from './seed.js';
 export type { Seed, SeedZone, SeedRecord, SeedSummary, SyntheticSeedOptions } from './seed.js';
 export type { Json } from './serialize.js';

@@ -112,27 +112,54 @@ export interface SyntheticSeedOptions {
   nameserver?: string;
   /** Zone name pattern; `{i}` is replaced by the zone index. Default `zone{i}.example`. */
   zoneName?: string;
+  /**
+   * Adds one reverse /24 zone per ten forward zones (`10.a.b.0/24` → `b.a.10.in-addr.arpa`), so every
+   * A record gets its auto-PTR and a change to it touches two zones, as on a real NetBox. Default false
+   * (forward zones only, A records in 10.0.0.0/8 without reverse zones).
+   */
+  reverse?: boolean;
+}
+
+/** The reverse /24s of a synthetic data set with `zones` forward zones. */
+export function syntheticReverseCount(zones: number): number {
+  return Math.max(1, Math.ceil(zones / 10));
+}
+
+/** The A record address of record `j` (a multiple of 5) of forward zone `i`. */
+export function syntheticAddress(i: number, j: number, zones: number, reverse: boolean): string {
+  if (!reverse) return `10.${(i >> 8) & 255}.${i & 255}.${j % 250}`;
+  const nets = syntheticReverseCount(zones);
+  const net = i % nets;
+  // Ten forward zones share a /24, ten A records each: hosts 1..100 (more records per zone wrap).
+  const host = 1 + ((Math.floor(i / nets) * 10 + Math.floor(j / 5)) % 200);
+  return `10.${(net >> 8) & 255}.${net & 255}.${host}`;
 }
 
 /**
  * A synthetic data set for benchmarks: N zones served by one nameserver, each with a mix of A, AAAA,
- * CNAME, MX and TXT records (no reverse zones, so no PTRs).
+ * CNAME, MX and TXT records, and (with `reverse`) the reverse zones holding their A records' PTRs.
  */
 export function syntheticSeed(opts: SyntheticSeedOptions): Seed {
   const ns = opts.nameserver ?? 'ns1.example.net';
+  const reverse = opts.reverse === true;
   const zones: SeedZone[] = [];
   for (let i = 0; i < opts.zones; i++) {
     const records: SeedRecord[] = [];
     for (let j = 0; j < opts.recordsPerZone; j++) {
       const kind = j % 5;
       const name = `host${j}`;
-      if (kind === 0) records.push({ name, type: 'A', value: `10.${(i >> 8) & 255}.${i & 255}.${j % 250}` });
+      if (kind === 0) records.push({ name, type: 'A', value: syntheticAddress(i, j, opts.zones, reverse) });
       else if (kind === 1) records.push({ name, type: 'AAAA', value: `2001:db8:${i.toString(16)}::${j.toString(16)}` });
       else if (kind === 2) records.push({ name, type: 'CNAME', value: `host${j - 2}` });
       else if (kind === 3) records.push({ name, type: 'MX', value: `10 host${j - 3}` });
       else records.push({ name, type: 'TXT', value: `"record ${j} of zone ${i}"` });
     }
     zones.push({ name: (opts.zoneName ?? 'zone{i}.example').replace('{i}', String(i)), nameservers: [ns], default_ttl: 3600, records });
+  }
+  if (reverse) {
+    for (let net = 0; net < syntheticReverseCount(opts.zones); net++) {
+      zones.push({ name: `${net & 255}.${(net >> 8) & 255}.10.in-addr.arpa`, nameservers: [ns], default_ttl: 3600, records: [] });
+    }
   }
   return { nameservers: [{ id: 1, name: ns }], zones };
 }
