@@ -15,6 +15,8 @@ import type { TaskMeta } from '../reconcile/runner.js';
 import type { WorkQueueObserver } from '../reconcile/queue.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
 import { parseProtectRules } from '../core/protect.js';
+import { tsigKeyId, type TransferPolicy } from '../core/transfer.js';
+import { formatHostPort, parseCidrs, parseHostPorts } from '../config/replication.js';
 import type { NetboxSource } from '../netbox/source.js';
 import type { PdnsApi } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
@@ -42,8 +44,23 @@ export interface Core {
   lockStats(): { contentionEvents: number };
 }
 
+/**
+ * The transfer settings every zone we own carries, when any replication option is set (then they
+ * are kept in step both ways: an option emptied removes what we wrote); none otherwise.
+ */
+export function transferPolicyOf(config: Config): TransferPolicy | undefined {
+  const configured = [config.also_notify, config.allow_axfr_from, config.tsig_key_name].some((v) => v !== undefined) || config.targets.some((t) => t.catalogZone);
+  if (!configured) return undefined;
+  return {
+    alsoNotify: (parseHostPorts(config.also_notify ?? '') ?? []).map(formatHostPort),
+    allowAxfrFrom: parseCidrs(config.allow_axfr_from ?? '') ?? [],
+    tsigKeys: config.tsig_key_name !== undefined ? [tsigKeyId(config.tsig_key_name)] : [],
+  };
+}
+
 /** One engine target from its configuration and client; policy and thresholds are the daemon's. */
 export function targetOf(config: Config, target: TargetConfig, pdns: PdnsApi): Target {
+  const transfer = transferPolicyOf(config);
   return {
     name: target.name,
     pdns,
@@ -53,6 +70,8 @@ export function targetOf(config: Config, target: TargetConfig, pdns: PdnsApi): T
       zoneKind: target.zoneKind,
       protect: parseProtectRules(config.protected_rrsets),
       recordOwnership: config.record_ownership,
+      ...(target.catalogZone !== undefined ? { catalog: target.catalogZone } : {}),
+      ...(transfer ? { transfer } : {}),
     },
     thresholds: {
       maxChangeRatio: config.max_rrset_change_ratio,
@@ -61,6 +80,8 @@ export function targetOf(config: Config, target: TargetConfig, pdns: PdnsApi): T
     },
     notify: target.notify,
     scope: { nameserverId: target.nbNsId, ...(target.nbViewId !== undefined ? { viewId: target.nbViewId } : {}) },
+    ...(config.tsig_key_name !== undefined && config.tsig_secret !== undefined
+      ? { tsigKey: { name: tsigKeyId(config.tsig_key_name), algorithm: config.tsig_algorithm, key: config.tsig_secret } } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import { createHttpServer } from '../http/server.js';
 import { handleWebhook } from '../intake/webhook.js';
 import { createReplayGuard } from '../intake/replay-guard.js';
 import { createStatusStore } from '../observability/status-store.js';
+import type { ReplicationStatus } from '../observability/status-types.js';
 import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
@@ -156,7 +157,20 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
+      ...replicationStatus(),
     });
+  }
+
+  function replicationStatus(): { replication?: ReplicationStatus } {
+    const catalogs = core.engine.catalogs();
+    if (Object.keys(catalogs).length === 0) return {};
+    const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      replication: {
+        catalogs: Object.fromEntries(Object.entries(catalogs).map(([name, c]) => [name, { ...c, last_change: iso(c.last_change) }])),
+        secondaries: [],
+      },
+    };
   }
 
   // A failed full reconcile (NetBox or PowerDNS unreachable) is retried with a growing delay rather

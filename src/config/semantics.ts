@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { protectRulesProblem } from '../core/protect.js';
+import { replicationProblems } from './replication.js';
 import { envName, isSecret, redactUrlPassword, type Config, type ConfigKey } from './schema.js';
 
 export interface SemanticsOptions {
@@ -126,6 +127,14 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
       num('embedded_broker_port') === httpPort) {
     problems.push(`${subject('embedded_broker_port')}: must differ from ${name('http_port')}`);
   }
+
+  problems.push(...replicationProblems({
+    ...(str('also_notify') !== undefined ? { also_notify: str('also_notify') as string } : {}),
+    ...(str('allow_axfr_from') !== undefined ? { allow_axfr_from: str('allow_axfr_from') as string } : {}),
+    ...(str('secondaries') !== undefined ? { secondaries: str('secondaries') as string } : {}),
+    ...(str('tsig_key_name') !== undefined ? { tsig_key_name: str('tsig_key_name') as string } : {}),
+    ...(str('tsig_secret') !== undefined ? { tsig_secret: str('tsig_secret') as string } : {}),
+  }, subject, name));
 
   for (const key of TLS_FILES) {
     const path = str(key);

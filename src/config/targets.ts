@@ -21,10 +21,19 @@ export interface TargetConfig {
   nbNsId: number;
   /** Only zones of this NetBox view (none: every view). */
   nbViewId?: number;
+  /** The catalog zone (absolute, lower case) this target's zones are members of; none without one. */
+  catalogZone?: string;
 }
 
 export const TARGET_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
-const FIELDS = new Set(['name', 'url', 'token', 'server_id', 'zone_kind', 'notify', 'nb_ns_id', 'nb_view_id']);
+const FIELDS = new Set(['name', 'url', 'token', 'server_id', 'zone_kind', 'notify', 'nb_ns_id', 'nb_view_id', 'catalog_zone']);
+const ZONE_NAME = /^([a-z0-9_]([a-z0-9_-]{0,62})\.)*[a-z0-9_][a-z0-9_-]{0,62}\.?$/i;
+
+/** `Catalog.Invalid` → `catalog.invalid.` (PowerDNS lower-cases catalog names). */
+export function catalogName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
 const KINDS = new Set(['Native', 'Master', 'Primary']);
 
 /** The env variable holding target `name`'s API key: `NETBOX_PDNS_PDNS_TOKEN_DC1` for `dc1`. */
@@ -35,6 +44,17 @@ export function targetTokenEnv(name: string): string {
 /** The systemd credential names that may hold target `name`'s API key. */
 export function targetTokenCredentials(name: string): string[] {
   return [`pdns_token_${name}`, `pdns-token-${name}`];
+}
+
+/** The zone kind a target gets: with a catalog and no kind configured, Master (catalog members must be Master). */
+export function catalogKind(catalog: string, kindGiven: boolean, kind: TargetConfig['zoneKind']): TargetConfig['zoneKind'] {
+  return catalog !== '' && !kindGiven ? 'Master' : kind;
+}
+
+/** Why the kind cannot go with the catalog: PowerDNS silently leaves Native zones out of a catalog. */
+export function catalogKindProblem(catalog: string, kind: string): string | null {
+  if (catalog === '' || kind !== 'Native') return null;
+  return `Native conflicts with the catalog zone ${JSON.stringify(catalog)}: PowerDNS lists only Master zones in a catalog; use Master (or set no catalog)`;
 }
 
 export interface RawTarget {
@@ -62,6 +82,9 @@ export function declaredNames(entries: RawTarget[]): string[] {
 export interface TargetDefaults {
   serverId: string;
   zoneKind: TargetConfig['zoneKind'];
+  /** Whether zoneKind was configured (PDNS_ZONE_KIND) rather than the schema default. */
+  zoneKindGiven?: boolean;
+  catalogZone?: string;
   notify: boolean;
   nbNsId: number;
   nbViewId?: number;
@@ -87,8 +110,15 @@ export function validateTargets(entries: RawTarget[], tokens: ReadonlyMap<string
     if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) bad('url', 'must be an http:// or https:// URL');
     const serverId = e.server_id ?? defaults.serverId;
     if (typeof serverId !== 'string' || !/^[A-Za-z0-9._-]+$/.test(serverId)) bad('server_id', 'must be a PowerDNS server id (letters, digits, ., _, -)');
-    const zoneKind = e.zone_kind ?? defaults.zoneKind;
+    const catalog = e.catalog_zone ?? defaults.catalogZone ?? '';
+    if (typeof catalog !== 'string' || (catalog !== '' && !ZONE_NAME.test(catalog))) bad('catalog_zone', 'must be a DNS zone name such as catalog.invalid., or "" for none');
+    const kindGiven = e.zone_kind !== undefined || defaults.zoneKindGiven === true;
+    const zoneKind = e.zone_kind ?? catalogKind(typeof catalog === 'string' ? catalog : '', kindGiven, defaults.zoneKind);
     if (typeof zoneKind !== 'string' || !KINDS.has(zoneKind)) bad('zone_kind', 'must be one of Native, Master, Primary');
+    else if (typeof catalog === 'string') {
+      const why = catalogKindProblem(catalog, zoneKind);
+      if (why !== null) bad('zone_kind', why);
+    }
     const notify = e.notify ?? defaults.notify;
     if (typeof notify !== 'boolean') bad('notify', 'must be true or false');
     const nbNsId = e.nb_ns_id ?? defaults.nbNsId;
@@ -104,6 +134,7 @@ export function validateTargets(entries: RawTarget[], tokens: ReadonlyMap<string
         name: name as string, url: url as string, token: token as string, serverId: serverId as string,
         zoneKind: zoneKind as TargetConfig['zoneKind'], notify: notify as boolean, nbNsId: nbNsId as number,
         ...(nbViewId !== undefined ? { nbViewId: nbViewId as number } : {}),
+        ...(typeof catalog === 'string' && catalog !== '' ? { catalogZone: catalogName(catalog) } : {}),
       });
     }
   });

@@ -32,8 +32,11 @@ export function describeZoneAction(plan: ZonePlan): string {
 /** Every line of the plan below the headline. A deleted zone lists the rrsets it takes with it. */
 export function describeZonePlan(plan: ZonePlan): string[] {
   const lines: string[] = [];
-  if (plan.action !== 'create') {
-    for (const s of plan.settings) lines.push(`* ${s.field}: ${s.from === null ? '(none)' : JSON.stringify(s.from)} → ${JSON.stringify(s.to)}`);
+  // A create's kind and account are in its headline; what else it sets (catalog, transfer settings) is listed.
+  const inHeadline = new Set(['kind', 'account', 'soa_edit_api']);
+  for (const s of plan.settings) {
+    if (plan.action === 'create' && inHeadline.has(s.field)) continue;
+    lines.push(`* ${s.field}: ${s.from === null ? '(none)' : JSON.stringify(s.from)} → ${JSON.stringify(s.to)}${s.field === 'catalog' ? ' (then the catalog serial is bumped and NOTIFYed)' : ''}`);
   }
   lines.push(...describePlan(plan));
   for (const k of plan.kept) lines.push(`= ${k.name} ${k.type} kept (${k.reason}): ${k.detail}`);

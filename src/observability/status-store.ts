@@ -181,6 +181,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
         },
         upstreams: { pdns: { ...upstreams.pdns }, netbox: { ...upstreams.netbox } },
         targets: targetStates(),
+        ...(extra.replication ? { replication: extra.replication } : {}),
         zones: {
           managed, failing_count: failing.length, refused_count: refused, rejected_rrsets: rejectedRrsets,
           failing: failing.slice(0, MAX_FAILING_LISTED),

@@ -67,12 +67,46 @@ export interface ZoneStatus {
   duration_ms: number;
 }
 
+/** One catalog zone as /status shows it. */
+export interface CatalogState {
+  zone: string;
+  /** Our zones that are members, as last seen by their zone tasks. */
+  members: number;
+  /** When the catalog was last bumped and NOTIFYed for a membership change. */
+  last_change: string | null;
+  serial: number | null;
+  last_error: string | null;
+}
+
+/** One secondary's serials of our zones, queried over DNS (never its API). */
+export interface SecondaryState {
+  /** As configured, `IP[:port]`. */
+  address: string;
+  /** The PowerDNS target whose zones were compared. */
+  target: string;
+  last_check: string | null;
+  last_error: string | null;
+  zones_checked: number;
+  /** Zones whose serial on the secondary is behind the primary's (or absent there). */
+  zones_lagging: number;
+  /** The lagging zones (first 20): the primary's serial, the secondary's (null: not served) and since when. */
+  lagging: Array<{ zone: string; primary_serial: number; secondary_serial: number | null; since: string }>;
+}
+
+/** Replication to secondaries: present when a catalog or secondaries are configured. */
+export interface ReplicationStatus {
+  /** By target name. */
+  catalogs: Record<string, CatalogState>;
+  secondaries: SecondaryState[];
+}
+
 /** What the daemon adds at read time (state owned by other components). */
 export interface StatusExtra {
   scheduler: { running: boolean; next_run: string | null };
   mqtt: object | { enabled: false };
   queue: { pending: number; running: number };
   lock_contention_events: number;
+  replication?: ReplicationStatus;
 }
 
 export interface StatusDocument {
@@ -98,6 +132,7 @@ export interface StatusDocument {
   upstreams: Record<UpstreamName, UpstreamState>;
   /** Each configured PowerDNS target, by name. */
   targets: Record<string, TargetState>;
+  replication?: ReplicationStatus;
   zones: {
     managed: number;
     /** Zones failing, refused or holding refused rrsets (all listed in `failing`). */

@@ -12,7 +12,7 @@ import type { Retrier } from '../upstream/retry.js';
 import type { Scrubber } from '../upstream/scrub.js';
 import { patchBodyBytes, splitChanges } from './chunk.js';
 import { createPdnsHttp, type PdnsRequest } from './http.js';
-import type { PdnsApi, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
+import type { PdnsApi, PdnsMetadata, PdnsRRsetChange, PdnsTsigKey, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
 import { pdnsZoneId } from './zone-id.js';
 
 export { pdnsZoneId } from './zone-id.js';
@@ -46,6 +46,11 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 function canonical(name: string): string {
   const lower = name.toLowerCase();
   return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** PowerDNS's id of a TSIG key: its name with a trailing dot. */
+function tsigId(name: string): string {
+  return name.endsWith('.') ? name : `${name}.`;
 }
 
 /** Parses a JSON success body; a broken one is a transport problem (cut-off response), so transient. */
@@ -142,6 +147,41 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
       const res = await run({ operation: 'deleteZone', method: 'DELETE', path: zonePath(zone), zone, endpoint: 'zone', accept: [204, 404] });
       // Idempotent: after a timed-out attempt that did succeed, the retry finds nothing to delete.
       if (res.status === 404) logger.info(`pdns: zone ${zone} was already gone on delete (404)`, { zone });
+    },
+
+    async getMetadata(zone) {
+      const res = await run({ operation: 'getMetadata', method: 'GET', path: `${zonePath(zone)}/metadata`, zone, endpoint: 'zone_metadata', accept: [200] });
+      return parseJson<PdnsMetadata[]>('getMetadata', 'GET', res.body);
+    },
+
+    async setMetadata(zone, kind, values) {
+      const path = `${zonePath(zone)}/metadata/${encodeURIComponent(kind)}`;
+      if (values.length === 0) {
+        await run({ operation: 'deleteMetadata', method: 'DELETE', path, zone, endpoint: 'zone_metadata', accept: [200, 204, 404] });
+        return;
+      }
+      await run({ operation: 'setMetadata', method: 'PUT', path, zone, endpoint: 'zone_metadata', body: JSON.stringify({ kind, metadata: values }), accept: [200, 204] });
+    },
+
+    async getTsigKey(name) {
+      const res = await run({ operation: 'getTsigKey', method: 'GET', path: `tsigkeys/${encodeURIComponent(tsigId(name))}`, endpoint: 'tsigkey', accept: [200, 404] });
+      if (res.status === 404) return null;
+      const key = parseJson<Partial<PdnsTsigKey>>('getTsigKey', 'GET', res.body);
+      return { name: String(key.name ?? name), algorithm: String(key.algorithm ?? ''), key: String(key.key ?? '') };
+    },
+
+    async putTsigKey(key, exists) {
+      // The body holds the secret: the exchange never logs bodies, and the scrubber knows the secret.
+      const body = JSON.stringify({ name: key.name, algorithm: key.algorithm, key: key.key });
+      if (exists) {
+        await run({ operation: 'updateTsigKey', method: 'PUT', path: `tsigkeys/${encodeURIComponent(tsigId(key.name))}`, endpoint: 'tsigkey', body, accept: [200, 204] });
+      } else {
+        await run({ operation: 'createTsigKey', method: 'POST', path: 'tsigkeys', endpoint: 'tsigkeys', body, accept: [201, 409] });
+      }
+    },
+
+    async bumpSerial(zone) {
+      await run({ operation: 'bumpSerial', method: 'PATCH', path: zonePath(zone), zone, endpoint: 'zone', body: '{"rrsets":[]}', accept: [204] });
     },
 
     async notify(zone) {

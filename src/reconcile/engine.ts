@@ -9,6 +9,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult } from './full.js';
 import { createReadLedger, type ReadLedger } from './ledger.js';
+import { createCatalogService, type CatalogStatus } from './catalog.js';
 import { createTargetMemory } from './memory.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
@@ -55,6 +56,10 @@ export interface Engine {
    * dropped, reported as not run) and waits up to `deadlineMs` for the zone tasks already running.
    */
   drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: string[] }>;
+  /** Each target's catalog (by target name), for /status. */
+  catalogs(): Record<string, CatalogStatus>;
+  /** Resolves when no catalog bump is pending (tests, shutdown). */
+  catalogsIdle(): Promise<void>;
   /** Rrsets PowerDNS refused that are held back, for one target or all (a gauge). */
   rejectedRrsets(target?: string): number;
   readonly ledger: ReadLedger;
@@ -62,7 +67,12 @@ export interface Engine {
 
 export function createEngine(opts: EngineOptions): Engine {
   const ledger = createReadLedger();
-  const targets: TargetState[] = opts.targets.map((target) => ({ target, memory: createTargetMemory() }));
+  const targets: TargetState[] = opts.targets.map((target) => ({
+    target, memory: createTargetMemory(),
+    ...(target.policy.catalog !== undefined ? {
+      catalog: createCatalogService({ target, zone: target.policy.catalog, clock: opts.clock, logger: opts.logger.child(opts.targets.length > 1 ? { target: target.name } : {}) }),
+    } : {}),
+  }));
   const task: ZoneTaskDeps = {
     netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
     ...(opts.observer ? { observer: opts.observer } : {}),
@@ -142,6 +152,10 @@ export function createEngine(opts: EngineOptions): Engine {
       }
       const drained = await queued;
       return { completed: drained.completed && !timedOut && opts.clock.monotonic() <= deadline, abandoned: drained.abandoned };
+    },
+    catalogs: () => Object.fromEntries(targets.flatMap((t) => (t.catalog ? [[t.target.name, t.catalog.status()] as const] : []))),
+    async catalogsIdle() {
+      await Promise.all(targets.map((t) => t.catalog?.idle()));
     },
     rejectedRrsets: (name) => targets.filter((t) => name === undefined || t.target.name === name).reduce((n, t) => n + t.memory.rejectionCount(), 0),
   };

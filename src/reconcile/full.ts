@@ -11,7 +11,11 @@ import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
 import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneTaskOptions } from './types.js';
-import type { ZoneTaskDeps } from './zone-task.js';
+import { failureReason, type TargetState, type ZoneTaskDeps } from './zone-task.js';
+import type { CatalogService } from './catalog.js';
+import { planWrites } from '../core/plan.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
 
 export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer'> {
   /** Runs one zone's task under the zone's lock. */
@@ -64,6 +68,24 @@ function createPool(size: number): { run(task: () => Promise<void>): Promise<voi
       await Promise.all(running);
     },
   };
+}
+
+/** The catalog task of one target as a zone result (a failure fails the run, not the members). */
+async function runCatalog(state: TargetState, trigger: Trigger, dryRun: boolean, clock: Clock, log: Logger): Promise<ZoneResult> {
+  const catalog = state.catalog as CatalogService;
+  const started = clock.monotonic();
+  const base = { zone: catalog.zone, target: state.target.name, trigger, rejected: [], dryRun, warnings: [] };
+  try {
+    const { plan, changed } = await catalog.reconcile({ dryRun });
+    const outcome = plan.action === 'skip' ? 'skipped' : !changed && !(dryRun && planWrites(plan)) ? 'unchanged' : plan.action === 'create' ? 'created' : 'changed';
+    return { ...base, outcome, plan, changes: { creates: plan.creates.length, updates: 0, deletes: 0 }, durationMs: clock.monotonic() - started, finishedAt: clock.now() };
+  } catch (err) {
+    log.error(`catalog zone task failed: ${errorMessage(err)}`, { zone: catalog.zone, target: state.target.name, error_class: errorClass(err) });
+    return {
+      ...base, outcome: 'failed', changes: { creates: 0, updates: 0, deletes: 0 }, error: errorMessage(err), errorClass: errorClass(err),
+      failureReason: failureReason(err), durationMs: clock.monotonic() - started, finishedAt: clock.now(),
+    };
+  }
 }
 
 /** Runs one full reconcile. Never throws: a failure is reported in the result. */
@@ -128,7 +150,11 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         return;
       }
       usable.set(target.name, new Map(entry.value.map((z) => [toZoneName(z.name), z] as const)));
-      const owned = entry.value.filter((z) => z.account === target.policy.ownerId);
+      // Catalog zones (ours or left over from an earlier catalog name) are never deleted by a
+      // reconcile, so a catalog with members is never pulled from under them, and are no zones the
+      // zone-deletion threshold counts.
+      const owned = entry.value.filter((z) => z.account === target.policy.ownerId && z.kind.toLowerCase() !== 'producer'
+        && toZoneName(z.name) !== target.policy.catalog);
       const toDelete = owned.map((z) => toZoneName(z.name)).filter((name) => wanted(name) && !servesActive(name, target));
       let why: string | null = null;
       if (!options.force && toDelete.length > 0) {
@@ -153,6 +179,10 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       .filter(({ target }) => usable.has(target.name) && zonesOf(name, target).length > 0 && !deletions.get(name)?.allowed.includes(target.name)
         && !deletions.get(name)?.refused.some(([t]) => t === target.name))
       .map(({ target }) => target.name);
+
+    // Each catalog before its members: they name it, and their NOTIFYs only help once it is served.
+    await Promise.all(deps.targets.filter((t) => t.catalog && usable.has(t.target.name))
+      .map(async (t) => results.push(await runCatalog(t, trigger, dryRun, deps.clock, log))));
 
     const pool = createPool(deps.concurrency);
     const dispatch = (zone: ZoneName, readAt: number, records: ReadonlyMap<number, SourceRecord[]>, targets: string[], allowDelete: boolean): Promise<void> => {

@@ -5,7 +5,7 @@
 import type { PlanPolicy, ZonePlan } from '../core/plan.js';
 import type { RefusalCode } from '../core/safety.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
-import type { PdnsApi, PdnsZoneSummary } from '../pdns/types.js';
+import type { PdnsApi, PdnsTsigKey, PdnsZoneSummary } from '../pdns/types.js';
 import type { ErrorClass } from '../util/errors.js';
 
 /** What asked for work: an event, the startup or cron reconcile, POST /sync, SIGHUP, the CLI, a retry. */
@@ -52,6 +52,8 @@ export interface Target {
   notify: boolean;
   /** Which NetBox zones this target serves: those of this nameserver (and view, when set). */
   scope: NetboxScope;
+  /** The TSIG key kept in this PowerDNS for transfers (its secret from credentials). */
+  tsigKey?: PdnsTsigKey;
 }
 
 /** A NetBox nameserver, optionally narrowed to one view: the zones one target serves. */

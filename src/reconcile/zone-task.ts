@@ -7,16 +7,17 @@
  */
 import { buildDesiredZone } from '../core/desired.js';
 import { toZoneName } from '../core/names.js';
-import { planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
+import { canonicalKind, planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
 import { checkZonePlan } from '../core/safety.js';
 import type { DesiredZone, SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { NetboxSource } from '../netbox/source.js';
-import { actualFromPdns } from '../pdns/actual.js';
 import type { PdnsZone } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import { TerminalError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { applyPlan } from './apply.js';
+import type { CatalogService } from './catalog.js';
+import { readActual } from './transfer-read.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
 import { readZoneFromNetbox } from './read.js';
@@ -26,6 +27,8 @@ import { inScope, type EngineObserver, type EngineSettings, type FailureReason, 
 export interface TargetState {
   target: Target;
   memory: TargetMemory;
+  /** Its catalog zone, when it has one. */
+  catalog?: CatalogService;
 }
 
 export interface ZoneTaskDeps {
@@ -137,14 +140,26 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     // Refusals of rrsets NetBox no longer holds are forgotten: they can never be sent again.
     const wanted = new Set((nb.desired?.rrsets ?? []).map((r) => `${r.name} ${r.type}`));
     memory.forgetRejections(zone, (name, type) => wanted.has(`${name} ${type}`));
+    const catalog = state.catalog;
+    if (catalog?.zone === zone) {
+      const plan: ZonePlan = {
+        zone, creates: [], updates: [], deletes: [], existingCount: 0, action: 'skip', settings: [], kept: [],
+        reason: 'the catalog zone of this server: kept by the catalog task, never synced from NetBox',
+      };
+      tlog.warn(`NetBox holds a zone named like the catalog zone: ${plan.reason ?? ''}`);
+      return result(target.name, warnings, { outcome: 'skipped', plan, changes: counts(plan), rejected: [] });
+    }
+    const actual = await readActual(target, pdnsZone);
     const plan = planZone({
       zone, desired: nb.desired, ...(nb.absentReason ? { absentReason: nb.absentReason } : {}),
-      actual: pdnsZone ? actualFromPdns(pdnsZone, target.policy.ownerId) : null,
+      actual,
       policy: target.policy, mayDelete: options.allowDelete === true,
       rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid,
     });
     const base = { plan, changes: counts(plan), rejected: memory.rejections(zone) };
 
+    // Membership as it stands when nothing is written (for /status).
+    catalog?.member(zone, actual?.catalog === catalog.zone && canonicalKind(actual.kind) === 'Master');
     if (plan.action === 'skip') {
       // Absent on both sides is routine; a foreign zone NetBox dropped is worth a line; the rest needs a look.
       const level = pdnsZone === null ? 'debug' : nb.desired === null && pdnsZone.account !== target.policy.ownerId ? 'info' : 'warn';
@@ -174,10 +189,18 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     }
     if (plan.action === 'adopt') tlog.warn(`adopting zone: it exists in PowerDNS with account "${pdnsZone?.account ?? ''}" and NetBox serves it for our nameserver`);
     for (const s of plan.settings) if (plan.action !== 'create' && s.field !== 'account') tlog.warn(`setting ${s.field} from "${s.from ?? ''}" to "${s.to}"`);
+    // The TSIG key must exist before a zone names it, and the catalog before zones join it.
+    if (catalog && plan.action !== 'delete') await catalog.ready();
     const applied = await applyPlan(plan, { target, log: tlog });
     if (applied.status === 'exists') {
       // Created meanwhile by someone else: the next run plans against what is there now.
       throw new UpstreamError('zone appeared in PowerDNS while we were creating it (409); it is planned again on the next run', 'pdns', 'transient', { operation: 'createZone' });
+    }
+    if (catalog) {
+      const joins = plan.settings.some((c) => c.field === 'catalog');
+      const leaves = plan.action === 'delete' && (actual?.catalog ?? '') !== '';
+      catalog.member(zone, plan.action !== 'delete' && (joins || actual?.catalog === catalog.zone));
+      if (joins || leaves) catalog.changed();
     }
     const rejected = recordRejections(state, plan, applied.rejected, tlog);
     reportChanges(plan, applied.rejected.length, target.name);

@@ -33,8 +33,12 @@ export interface SyncEnv {
   stop(): Promise<void>;
 }
 
-export async function startSyncEnv(opts: { maxPageSize?: number } = {}): Promise<SyncEnv> {
-  const pdns = await startPdns({ apiKey: PDNS_KEY });
+/**
+ * `pdns`: use this running PowerDNS (started with PDNS_KEY as its API key, e.g. the primary of a
+ * replication pair) instead of starting one; it is left running on stop.
+ */
+export async function startSyncEnv(opts: { maxPageSize?: number; pdns?: PdnsServer } = {}): Promise<SyncEnv> {
+  const pdns = opts.pdns ?? await startPdns({ apiKey: PDNS_KEY });
   const proxy = await startFaultProxy(pdns.apiUrl);
   const netbox = await startFakeNetbox({ ...(opts.maxPageSize ? { maxPageSize: opts.maxPageSize } : {}) });
   netbox.store.createNameserver({ name: 'ns1.example.net' });
@@ -70,7 +74,7 @@ export async function startSyncEnv(opts: { maxPageSize?: number } = {}): Promise
     async stop() {
       await netbox.close();
       await proxy.close();
-      await pdns.stop();
+      if (!opts.pdns) await pdns.stop();
     },
   };
 }

@@ -53,7 +53,7 @@ describe('config: PowerDNS targets', () => {
       'NETBOX_PDNS_PDNS_TARGETS[0].url: must be an http:// or https:// URL',
       'NETBOX_PDNS_PDNS_TARGETS[1].name: "dc1" is used twice',
       'NETBOX_PDNS_PDNS_TARGETS[2].name: must be 1–32 lower-case letters, digits, "-" or "_", starting with a letter or digit',
-      'NETBOX_PDNS_PDNS_TARGETS[3].kind: unknown field (allowed: name, url, token, server_id, zone_kind, notify, nb_ns_id, nb_view_id)',
+      'NETBOX_PDNS_PDNS_TARGETS[3].kind: unknown field (allowed: name, url, token, server_id, zone_kind, notify, nb_ns_id, nb_view_id, catalog_zone)',
       'NETBOX_PDNS_PDNS_TARGETS[3].zone_kind: must be one of Native, Master, Primary',
       'NETBOX_PDNS_PDNS_TARGETS[3].nb_ns_id: must be an integer >= 1',
       'NETBOX_PDNS_PDNS_TARGETS[3].token: not set: set NETBOX_PDNS_PDNS_TOKEN_C (or NETBOX_PDNS_PDNS_TOKEN_C_FILE, or the credential pdns_token_c)',
