@@ -19,6 +19,8 @@ import { handleWebhook } from '../intake/webhook.js';
 import { createReplayGuard } from '../intake/replay-guard.js';
 import { createStatusStore } from '../observability/status-store.js';
 import type { ReplicationStatus } from '../observability/status-types.js';
+import { formatHostPort, parseHostPorts } from '../config/replication.js';
+import { buildSecondaryChecker } from './replication.js';
 import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
@@ -53,7 +55,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   const { logger, clock } = deps;
   const log = logger.child({ component: 'daemon' });
   const servers = config.targets.map((t) => t.name);
-  const metrics = deps.metrics ?? createMetrics(deps.registry ?? new Registry(), deps.build, servers);
+  const secondaryAddresses = parseHostPorts(config.secondaries ?? config.also_notify ?? '') ?? [];
+  const metrics = deps.metrics ?? createMetrics(deps.registry ?? new Registry(), deps.build, servers, secondaryAddresses.map(formatHostPort));
   const status = createStatusStore({ clock, initialSyncWarningMs: config.initial_sync_warning_seconds * 1000, targets: servers });
   let stopping = false;
   const observers = createObservers({ metrics, status, clock });
@@ -67,7 +70,9 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     retryFailedZones: true,
   });
   const runner = core.engine.runner;
+  const secondaries = buildSecondaryChecker(config, core, secondaryAddresses, { clock, logger });
   metrics.bindGauges({
+    secondaryLagging: (address) => secondaries?.lagging(address) ?? 0,
     pending: () => runner.pending(),
     running: () => runner.running(),
     zones: (server) => status.counts(server),
@@ -163,12 +168,12 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   function replicationStatus(): { replication?: ReplicationStatus } {
     const catalogs = core.engine.catalogs();
-    if (Object.keys(catalogs).length === 0) return {};
+    if (Object.keys(catalogs).length === 0 && secondaries === null) return {};
     const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
     return {
       replication: {
         catalogs: Object.fromEntries(Object.entries(catalogs).map(([name, c]) => [name, { ...c, last_change: iso(c.last_change) }])),
-        secondaries: [],
+        secondaries: secondaries?.status() ?? [],
       },
     };
   }
@@ -255,6 +260,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         intake.start();
       }
       cron.resume();
+      secondaries?.start();
       if (config.sync_on_startup) {
         status.initialSyncStarted();
         void runFullReconcile('startup').then((result) => {
@@ -269,6 +275,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       stopping = true;
       log.info('stopping: intake and cron first, then running zone tasks');
       cron.stop();
+      secondaries?.stop();
       cancelRetry?.();
       await intake?.stop();
       const drained = await core.engine.drain(config.shutdown_timeout * 1000);

@@ -101,9 +101,10 @@ const RECONCILE_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
 /**
  * Creates every metric in `registry`, plus prom-client's default process and nodejs metrics.
- * `servers`: the configured PowerDNS targets' names, the values of the bounded `server` label.
+ * `servers`: the configured PowerDNS targets' names, the values of the bounded `server` label;
+ * `secondaries`: the configured secondaries' addresses, the values of the `secondary` label.
  */
-export function createMetrics(registry: Registry, build: BuildInfo, servers: readonly string[] = ['default']): Metrics {
+export function createMetrics(registry: Registry, build: BuildInfo, servers: readonly string[] = ['default'], secondaries: readonly string[] = []): Metrics {
   const name = (suffix: string): string => `${METRIC_PREFIX}${suffix}`;
   const registers = [registry];
 
@@ -137,7 +138,7 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
     'Zone task requests folded into a task already waiting for the same zone, by trigger.',
     ['trigger'],
   );
-  const gauges = registerScrapeGauges(registry, servers);
+  const gauges = registerScrapeGauges(registry, servers, secondaries);
   const zoneTasksProcessed = counter('zone_tasks_processed_total', 'Zone tasks finished, by outcome and PowerDNS server.', ['outcome', 'server']);
   const zoneTaskFailures = counter('zone_task_failures_total', 'Zone tasks failed after the last retry, by reason and PowerDNS server.', ['reason', 'server']);
   const zoneTaskDuration = histogram('zone_task_duration_seconds', 'Time to run one zone task, by outcome.', TASK_BUCKETS, ['outcome']);

@@ -23,6 +23,8 @@ export interface ScrapeReaders {
   rrsetsRejected: (server: string) => number;
   /** Whether the target's last request reached it. */
   up: (server: string) => boolean;
+  /** Zones lagging on this secondary (configured address) at its last SOA check. */
+  secondaryLagging: (address: string) => number;
 }
 
 const safely = <T>(read: () => T, fallback: T): T => {
@@ -35,7 +37,7 @@ const safely = <T>(read: () => T, fallback: T): T => {
 const finite = (n: number): number => (Number.isFinite(n) ? n : 0);
 
 /** Registers the gauges for these targets; `bind` hands them their readers (unbound ones read 0). */
-export function registerScrapeGauges(registry: Registry, servers: readonly string[]): { bind(readers: Partial<ScrapeReaders>): void } {
+export function registerScrapeGauges(registry: Registry, servers: readonly string[], secondaries: readonly string[] = []): { bind(readers: Partial<ScrapeReaders>): void } {
   let readers: Partial<ScrapeReaders> = {};
   const registers = [registry];
   const plain = (suffix: string, help: string, read: () => number): void => {
@@ -67,6 +69,14 @@ export function registerScrapeGauges(registry: Registry, servers: readonly strin
         const kept = safely(() => zones(server).kept, {});
         for (const reason of KEEP_REASONS) this.set({ reason, server }, kept[reason] ?? 0);
       }
+    },
+  });
+  // `secondary` is a configured address (bounded by the configuration), never a zone.
+  new Gauge<'secondary'>({
+    name: `${METRIC_PREFIX}secondary_zones_lagging`, labelNames: ['secondary'], registers,
+    help: 'Zones we own whose SOA serial on this secondary (queried over DNS) is behind the primary\'s, or which it does not serve, at the last check.',
+    collect() {
+      for (const secondary of secondaries) this.set({ secondary }, finite(safely(() => readers.secondaryLagging?.(secondary) ?? 0, 0)));
     },
   });
   return { bind: (bound) => { readers = { ...readers, ...bound }; } };

@@ -1,6 +1,9 @@
 /** The shapes of the GET /status document and of one zone's entry (`/status?zone=`). */
 import type { KeepReason } from '../core/plan.js';
 import type { RejectedRRset, ZoneResult } from '../reconcile/types.js';
+import type { SecondaryState } from '../reconcile/secondary-check.js';
+
+export type { SecondaryState };
 
 /**
  * `Degraded`: something is failing (an upstream, the last full reconcile, a zone);
@@ -76,21 +79,6 @@ export interface CatalogState {
   last_change: string | null;
   serial: number | null;
   last_error: string | null;
-}
-
-/** One secondary's serials of our zones, queried over DNS (never its API). */
-export interface SecondaryState {
-  /** As configured, `IP[:port]`. */
-  address: string;
-  /** The PowerDNS target whose zones were compared. */
-  target: string;
-  last_check: string | null;
-  last_error: string | null;
-  zones_checked: number;
-  /** Zones whose serial on the secondary is behind the primary's (or absent there). */
-  zones_lagging: number;
-  /** The lagging zones (first 20): the primary's serial, the secondary's (null: not served) and since when. */
-  lagging: Array<{ zone: string; primary_serial: number; secondary_serial: number | null; since: string }>;
 }
 
 /** Replication to secondaries: present when a catalog or secondaries are configured. */

@@ -46,7 +46,7 @@ describe('replication: catalog zone and NOTIFY to a real secondary', function ()
     s.createZone({ name: 'first.example', nameservers: ['ns1.example.net'], soa_mname: 'ns1.example.net', soa_rname: 'hostmaster.first.example' });
     s.createRecord({ zone: 'first.example', name: 'www', type: 'A', value: '192.0.2.1', disable_ptr: true });
     env.netbox.onEvent((e) => events.push(e));
-    d = await startDaemon(env, { NETBOX_PDNS_CATALOG_ZONE: CATALOG, NETBOX_PDNS_ALSO_NOTIFY: pair.secondaryDns });
+    d = await startDaemon(env, { NETBOX_PDNS_CATALOG_ZONE: CATALOG, NETBOX_PDNS_ALSO_NOTIFY: pair.secondaryDns, NETBOX_PDNS_SECONDARY_CHECK_INTERVAL: '0.5' });
     await waitFor(async () => (await status()).reliability.last_reconcile?.outcome === 'success', { message: 'the startup reconcile' });
     events.splice(0);
   });
@@ -120,5 +120,26 @@ describe('replication: catalog zone and NOTIFY to a real secondary', function ()
     // The serial the secondary sees of the catalog only ever moves forward.
     expect([...serialsSeen].sort((a, b) => a - b)).to.deep.equal(serialsSeen);
     expect(serialsSeen[1]).to.be.above(serialsSeen[0] ?? 0);
+  });
+
+  it('/status and the lag metric show each secondary\'s serials, queried over DNS', async () => {
+    const secondary = async (): Promise<NonNullable<StatusDocument['replication']>['secondaries'][number] | undefined> => (await status()).replication?.secondaries[0];
+    await waitFor(async () => (await secondary())?.zones_lagging === 0 && (await secondary())?.zones_checked === 2, { message: 'the secondary in step' });
+    expect(await secondary()).to.include({ address: pair.secondaryDns, target: 'default', last_error: null });
+    expect(await d.metric('netbox_pdns_secondary_zones_lagging', { secondary: pair.secondaryDns })).to.equal(0);
+
+    // A serial change on the primary that nobody NOTIFYs (its own cycle is 300 s): the secondary lags.
+    const before = await apiSerial(pair.primary, 'first.example.');
+    const zone = await env.direct.client.getZone('first.example.');
+    const soaRecord = zone?.rrsets.find((r) => r.type === 'SOA')?.records[0]?.content.split(' ') ?? [];
+    soaRecord[2] = String(before + 5);
+    await pdnsCall(pair.primary, 'PATCH', '/zones/first.example.', {
+      rrsets: [{ name: 'first.example.', type: 'SOA', ttl: 3600, changetype: 'REPLACE', records: [{ content: soaRecord.join(' '), disabled: false }] }],
+    }, 204);
+    await waitFor(async () => (await secondary())?.zones_lagging === 1, { message: 'the lag seen' });
+    expect((await secondary())?.lagging[0]).to.include({ zone: 'first.example.', primary_serial: before + 5, secondary_serial: before });
+    expect(await d.metric('netbox_pdns_secondary_zones_lagging', { secondary: pair.secondaryDns })).to.equal(1);
+    await pdnsCall(pair.primary, 'PUT', '/zones/first.example./notify', undefined, 200);
+    await waitFor(async () => (await secondary())?.zones_lagging === 0, { message: 'the lag gone after a NOTIFY' });
   });
 });

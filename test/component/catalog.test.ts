@@ -1,0 +1,67 @@
+/**
+ * The catalog service over the strict in-memory PowerDNS and a manual clock: the catalog zone is
+ * created as a Producer with EPOCH serials, every membership change bumps and NOTIFYs it, a second
+ * change within the same second waits for the next second, and a serial ahead of the clock is never
+ * moved backwards.
+ */
+import { expect } from 'chai';
+import { createCatalogService } from '../../src/reconcile/catalog.js';
+import { createMemoryLogger } from '../../src/util/log.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { MemoryPdns } from '../fakes/pdns-memory.js';
+import { targetFor } from './harness.js';
+
+const CAT = 'catalog.invalid.';
+
+function setup(): { pdns: MemoryPdns; clock: ManualClock; service: ReturnType<typeof createCatalogService>; logs: Array<Record<string, unknown>> } {
+  const clock = new ManualClock(Date.UTC(2026, 11, 4, 12, 0, 0, 200));
+  const pdns = new MemoryPdns();
+  pdns.nowSeconds = () => Math.floor(clock.now() / 1000);
+  const target = targetFor(pdns, { zoneKind: 'Master' });
+  target.policy = { ...target.policy, catalog: CAT };
+  const { logger, entries } = createMemoryLogger('debug');
+  return { pdns, clock, service: createCatalogService({ target, zone: CAT, clock, logger }), logs: entries };
+}
+
+describe('component: catalog service', () => {
+  it('creates the catalog as a Producer we own with EPOCH serials, then plans nothing', async () => {
+    const { pdns, service } = setup();
+    const first = await service.reconcile({ dryRun: false });
+    expect(first.plan.action).to.equal('create');
+    expect(pdns.zones.get(CAT)).to.include({ kind: 'Producer', account: 'netbox-pdns', soa_edit_api: 'EPOCH' });
+    const again = await service.reconcile({ dryRun: false });
+    expect(again).to.deep.include({ changed: false });
+    expect(again.plan.settings).to.deep.equal([]);
+  });
+
+  it('bumps and NOTIFYs after membership changes; a second change in the same second waits for the next', async () => {
+    const { pdns, clock, service } = setup();
+    await service.ready();
+    service.changed();
+    await service.idle();
+    const t0 = Math.floor(clock.now() / 1000);
+    expect(pdns.zones.get(CAT)?.serial).to.equal(t0);
+    expect(pdns.calls.filter((c) => c.op === 'notify').length).to.equal(1);
+    service.changed();
+    await clock.advanceAsync(0);
+    expect(pdns.zones.get(CAT)?.serial, 'not bumped to the same second').to.equal(t0);
+    await clock.advanceAsync(1000);
+    await service.idle();
+    expect(pdns.zones.get(CAT)?.serial).to.equal(t0 + 1);
+    expect(pdns.calls.filter((c) => c.op === 'notify').length).to.equal(2);
+    expect(service.status()).to.include({ zone: CAT, serial: t0 + 1, last_error: null });
+  });
+
+  it('never moves a serial that is ahead of the clock backwards', async () => {
+    const { pdns, service, logs } = setup();
+    await service.ready();
+    const zone = pdns.zones.get(CAT);
+    if (zone) zone.serial = 2026120401;
+    service.changed();
+    await service.idle();
+    expect(pdns.zones.get(CAT)?.serial).to.equal(2026120401);
+    expect(pdns.calls.some((c) => c.op === 'bumpSerial')).to.equal(false);
+    expect(pdns.calls.filter((c) => c.op === 'notify').length).to.equal(1);
+    expect(logs.some((l) => /ahead of the clock/.test(String(l.message)))).to.equal(true);
+  });
+});
