@@ -1,5 +1,5 @@
 /**
- * A target's catalog zone at run time: keeps the zone itself (and the TSIG key its transfers use) in
+ * A target's catalog zone at run time: keeps the zone itself (and, through the TSIG keeper, the key) in
  * step, knows which zones are members, and after every membership change bumps the catalog's serial
  * and NOTIFYs it, so secondaries learn of new and removed zones within seconds rather than at
  * PowerDNS's next xfr cycle (replication-dnssec.md §1.6; the API never NOTIFYs by itself, pitfall 5).
@@ -10,14 +10,14 @@
  * would be lost on the secondaries).
  */
 import { planCatalog } from '../core/catalog.js';
-import { planWrites, type SettingChange, type ZonePlan } from '../core/plan.js';
+import { planWrites, type ZonePlan } from '../core/plan.js';
 import type { ZoneName } from '../core/types.js';
-import type { PdnsTsigKey } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import { errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { buildCatalogCreate, writeMetadata, zoneFields } from './apply.js';
 import { readActual } from './transfer-read.js';
+import type { TsigKeeper } from './tsig-key.js';
 import type { Target } from './types.js';
 
 /** What /status shows of one catalog. */
@@ -51,6 +51,8 @@ export interface CatalogService {
 
 export interface CatalogServiceOptions {
   target: Target;
+  /** The target's TSIG key, ensured with the catalog (its change shown in the catalog's plan). */
+  tsig?: TsigKeeper;
   zone: ZoneName;
   clock: Clock;
   logger: Logger;
@@ -67,21 +69,8 @@ export function createCatalogService(opts: CatalogServiceOptions): CatalogServic
   let running: Promise<void> | null = null;
   let dirty = false;
 
-  async function tsigChange(key: PdnsTsigKey | undefined, dryRun: boolean): Promise<SettingChange | undefined> {
-    if (!key) return undefined;
-    const have = await target.pdns.getTsigKey(key.name);
-    if (have !== null && have.algorithm.toLowerCase() === key.algorithm && have.key === key.key) return undefined;
-    // The secret is never shown: only whether the key is missing or different.
-    const change: SettingChange = { field: 'tsig_key', from: have === null ? null : `${key.name} (different)`, to: `${key.name} ${key.algorithm} (secret from configuration)` };
-    if (!dryRun) {
-      await target.pdns.putTsigKey(key, have !== null);
-      log.info(`TSIG key ${key.name} ${have === null ? 'created' : 'updated'} in PowerDNS`);
-    }
-    return change;
-  }
-
   async function reconcile({ dryRun }: { dryRun: boolean }): Promise<{ plan: ZonePlan; changed: boolean }> {
-    const tsig = await tsigChange(target.tsigKey, dryRun);
+    const tsig = await opts.tsig?.ensure({ dryRun });
     const actual = await readActual(target, await target.pdns.getZone(zone));
     const plan = planCatalog(actual, {
       name: zone, ownerId: target.policy.ownerId, adoption: target.policy.adoption,

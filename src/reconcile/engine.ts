@@ -11,6 +11,7 @@ import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult }
 import { createReadLedger, type ReadLedger } from './ledger.js';
 import { createCatalogService, type CatalogStatus } from './catalog.js';
 import { createTargetMemory } from './memory.js';
+import { createTsigKeeper } from './tsig-key.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
 import type { EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
@@ -67,12 +68,13 @@ export interface Engine {
 
 export function createEngine(opts: EngineOptions): Engine {
   const ledger = createReadLedger();
-  const targets: TargetState[] = opts.targets.map((target) => ({
-    target, memory: createTargetMemory(),
-    ...(target.policy.catalog !== undefined ? {
-      catalog: createCatalogService({ target, zone: target.policy.catalog, clock: opts.clock, logger: opts.logger.child(opts.targets.length > 1 ? { target: target.name } : {}) }),
-    } : {}),
-  }));
+  const targets: TargetState[] = opts.targets.map((target) => {
+    const logger = opts.logger.child(opts.targets.length > 1 ? { target: target.name } : {});
+    const tsig = target.tsigKey ? createTsigKeeper(target.pdns, target.tsigKey, logger) : undefined;
+    const catalog = target.policy.catalog !== undefined
+      ? createCatalogService({ target, zone: target.policy.catalog, clock: opts.clock, logger, ...(tsig ? { tsig } : {}) }) : undefined;
+    return { target, memory: createTargetMemory(), ...(tsig ? { tsig } : {}), ...(catalog ? { catalog } : {}) };
+  });
   const task: ZoneTaskDeps = {
     netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
     ...(opts.observer ? { observer: opts.observer } : {}),

@@ -180,9 +180,12 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         && !deletions.get(name)?.refused.some(([t]) => t === target.name))
       .map(({ target }) => target.name);
 
-    // Each catalog before its members: they name it, and their NOTIFYs only help once it is served.
-    await Promise.all(deps.targets.filter((t) => t.catalog && usable.has(t.target.name))
-      .map(async (t) => results.push(await runCatalog(t, trigger, dryRun, deps.clock, log))));
+    // Each catalog (with the TSIG key) before its members: they name both. Without a catalog the
+    // key is kept on its own; a failure shows in the members' results (PowerDNS refuses the key id).
+    await Promise.all(deps.targets.filter((t) => usable.has(t.target.name)).map(async (t) => {
+      if (t.catalog) results.push(await runCatalog(t, trigger, dryRun, deps.clock, log));
+      else await t.tsig?.ensure({ dryRun }).catch((err: unknown) => log.error(`TSIG key not kept: ${errorMessage(err)}`, { target: t.target.name }));
+    }));
 
     const pool = createPool(deps.concurrency);
     const dispatch = (zone: ZoneName, readAt: number, records: ReadonlyMap<number, SourceRecord[]>, targets: string[], allowDelete: boolean): Promise<void> => {
@@ -268,6 +271,8 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       await dispatch(name, readAt, none, d.allowed, true);
     }
     await pool.drain();
+    // Membership changes of this run reach the secondaries before it reports (a CLI sync exits then).
+    await Promise.all(deps.targets.map((t) => t.catalog?.idle()));
 
     const failed = results.some((r) => r.outcome === 'failed');
     const refused = refusal !== undefined || results.some((r) => r.outcome === 'refused');

@@ -17,6 +17,7 @@ import { TerminalError, UpstreamError, errorClass, errorMessage, serializeError 
 import type { Logger } from '../util/log.js';
 import { applyPlan } from './apply.js';
 import type { CatalogService } from './catalog.js';
+import type { TsigKeeper } from './tsig-key.js';
 import { readActual } from './transfer-read.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
@@ -29,6 +30,8 @@ export interface TargetState {
   memory: TargetMemory;
   /** Its catalog zone, when it has one. */
   catalog?: CatalogService;
+  /** Its transfer TSIG key, when one is configured. */
+  tsig?: TsigKeeper;
 }
 
 export interface ZoneTaskDeps {
@@ -190,7 +193,10 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     if (plan.action === 'adopt') tlog.warn(`adopting zone: it exists in PowerDNS with account "${pdnsZone?.account ?? ''}" and NetBox serves it for our nameserver`);
     for (const s of plan.settings) if (plan.action !== 'create' && s.field !== 'account') tlog.warn(`setting ${s.field} from "${s.from ?? ''}" to "${s.to}"`);
     // The TSIG key must exist before a zone names it, and the catalog before zones join it.
-    if (catalog && plan.action !== 'delete') await catalog.ready();
+    if (plan.action !== 'delete') {
+      await state.tsig?.ready();
+      await catalog?.ready();
+    }
     const applied = await applyPlan(plan, { target, log: tlog });
     if (applied.status === 'exists') {
       // Created meanwhile by someone else: the next run plans against what is there now.

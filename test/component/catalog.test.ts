@@ -9,7 +9,7 @@ import { createCatalogService } from '../../src/reconcile/catalog.js';
 import { createMemoryLogger } from '../../src/util/log.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { MemoryPdns } from '../fakes/pdns-memory.js';
-import { targetFor } from './harness.js';
+import { harness, netboxZone, targetFor } from './harness.js';
 
 const CAT = 'catalog.invalid.';
 
@@ -63,5 +63,23 @@ describe('component: catalog service', () => {
     expect(pdns.calls.some((c) => c.op === 'bumpSerial')).to.equal(false);
     expect(pdns.calls.filter((c) => c.op === 'notify').length).to.equal(1);
     expect(logs.some((l) => /ahead of the clock/.test(String(l.message)))).to.equal(true);
+  });
+
+  it('through the engine: the TSIG key exists before a zone names it, with or without a catalog', async () => {
+    const tsigKey = { name: 'xfr-key.', algorithm: 'hmac-sha256', key: 'c2VjcmV0' };
+    const transfer = { alsoNotify: ['192.0.2.53'], allowAxfrFrom: [], tsigKeys: ['xfr-key.'] };
+    for (const catalog of [undefined, CAT]) {
+      const h = harness({ targets: [{ zoneKind: 'Master', transfer, tsigKey, ...(catalog ? { catalog } : {}) }] });
+      netboxZone(h.store, 'a.example', [['www', 'A', '192.0.2.1']]);
+      const result = await h.engine.fullReconcile('cli');
+      expect(result.outcome, String(catalog)).to.equal('success');
+      const pdns = h.pdns[0] as MemoryPdns;
+      const ops = pdns.writes().map((c) => `${c.op} ${c.zone ?? ''}`.trim());
+      expect(ops.indexOf('putTsigKey'), `${String(catalog)}: ${ops.join(', ')}`).to.be.below(ops.indexOf('createZone a.example.'));
+      expect(pdns.zones.get('a.example.')).to.deep.include({ kind: 'Master', master_tsig_key_ids: ['xfr-key.'], catalog: catalog ?? '' });
+      expect(pdns.metadata.get('a.example.')?.get('ALSO-NOTIFY')).to.deep.equal(['192.0.2.53']);
+      expect(pdns.zones.has(CAT)).to.equal(catalog !== undefined);
+      expect(JSON.stringify(h.logs)).to.not.include('c2VjcmV0');
+    }
   });
 });
