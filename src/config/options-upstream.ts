@@ -68,7 +68,7 @@ export const UPSTREAM_OPTIONS = {
   },
   pdns_zone_kind: {
     type: 'string', enum: ['Native', 'Master', 'Primary'], default: 'Native', 'x-group': 'powerdns',
-    description: 'Kind of the zones we create. Master/Primary send NOTIFY to secondaries.',
+    description: 'Kind of the zones we create. Master/Primary send NOTIFY to secondaries. Default Native, or Master when a catalog zone is configured (catalog members must be Master).',
   },
   pdns_notify: {
     type: 'boolean', default: true, 'x-group': 'powerdns',
@@ -88,8 +88,8 @@ export const UPSTREAM_OPTIONS = {
   },
   pdns_targets: {
     type: 'string', minLength: 1, 'x-group': 'powerdns',
-    'x-allowed': 'must be a JSON list of {name, url, server_id?, zone_kind?, notify?, nb_ns_id?, nb_view_id?}',
-    description: 'Several PowerDNS servers from one daemon (instead of PDNS_URL/PDNS_TOKEN): a JSON list of targets, each with a name (a label in metrics and /status), its URL and optionally its server id, zone kind, NOTIFY and NetBox nameserver/view filter (defaults: the single-server settings). Each key comes from `NETBOX_PDNS_PDNS_TOKEN_<NAME>` (or `_FILE`, or the credential `pdns_token_<name>`).',
+    'x-allowed': 'must be a JSON list of {name, url, server_id?, zone_kind?, notify?, nb_ns_id?, nb_view_id?, catalog_zone?}',
+    description: 'Several PowerDNS servers from one daemon (instead of PDNS_URL/PDNS_TOKEN): a JSON list of targets, each with a name (a label in metrics and /status), its URL and optionally its server id, zone kind, NOTIFY, NetBox nameserver/view filter and catalog zone (defaults: the single-server settings). Each key comes from `NETBOX_PDNS_PDNS_TOKEN_<NAME>` (or `_FILE`, or the credential `pdns_token_<name>`).',
   },
 
   // --- sync ---
