@@ -153,6 +153,15 @@ export function createEngine(opts: EngineOptions): Engine {
         cancel();
       }
       const drained = await queued;
+      // Catalog bumps already due are let finish (bounded by the same deadline): a member created just
+      // before shutdown is otherwise announced only at PowerDNS's next cycle.
+      let stopWaiting = (): void => undefined;
+      const left = Math.max(0, deadline - opts.clock.monotonic());
+      await Promise.race([
+        Promise.all(targets.map((t) => t.catalog?.idle())),
+        new Promise<void>((resolve) => { stopWaiting = opts.clock.setTimer(resolve, left); }),
+      ]);
+      stopWaiting();
       return { completed: drained.completed && !timedOut && opts.clock.monotonic() <= deadline, abandoned: drained.abandoned };
     },
     catalogs: () => Object.fromEntries(targets.flatMap((t) => (t.catalog ? [[t.target.name, t.catalog.status()] as const] : []))),

@@ -195,7 +195,9 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     // The TSIG key must exist before a zone names it, and the catalog before zones join it.
     if (plan.action !== 'delete') {
       await state.tsig?.ready();
-      await catalog?.ready();
+      // A catalog PowerDNS will not create must not stop zones being served: a member naming a
+      // missing catalog is harmless (PowerDNS logs it), and the next full reconcile tries again.
+      await catalog?.ready().catch((err: unknown) => tlog.warn(`catalog zone not ready (${errorMessage(err)}); writing the zone anyway`));
     }
     const applied = await applyPlan(plan, { target, log: tlog });
     if (applied.status === 'exists') {
