@@ -82,4 +82,20 @@ describe('component: catalog service', () => {
       expect(JSON.stringify(h.logs)).to.not.include('c2VjcmV0');
     }
   });
+
+  it('the catalog, and a Producer of ours left from an earlier name, are never deleted nor counted by the zone-deletion threshold', async () => {
+    const h = harness({ targets: [{ zoneKind: 'Master', catalog: CAT }] });
+    for (let i = 0; i < 19; i++) netboxZone(h.store, `z${i}.example`, [['www', 'A', '192.0.2.1']]);
+    expect((await h.engine.fullReconcile('cli')).outcome).to.equal('success');
+    const pdns = h.pdns[0] as MemoryPdns;
+    pdns.zones.set('old-catalog.invalid.', { id: 'old-catalog.invalid.', name: 'old-catalog.invalid.', kind: 'Producer', account: 'netbox-pdns', serial: 1, rrsets: [] });
+    // Two of 19 zones gone from NetBox is over the 10 % limit; counting the two catalogs would make it 2 in 21.
+    for (const name of ['z0.example', 'z1.example']) h.store.deleteZone(Number(h.store.findZone(name)?.id));
+    const refused = await h.engine.fullReconcile('cli');
+    expect(refused.outcome).to.equal('refused');
+    expect(refused.refusal).to.match(/\(2\/19 owned zones\)/);
+    const forced = await h.engine.fullReconcile('cli', { force: true });
+    expect(forced.outcome).to.equal('success');
+    expect([...pdns.zones.keys()].sort()).to.deep.equal([CAT, 'old-catalog.invalid.', ...Array.from({ length: 17 }, (_, i) => `z${i + 2}.example.`)].sort());
+  });
 });
