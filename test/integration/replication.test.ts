@@ -18,7 +18,7 @@ import { waitFor } from '../support/wait.js';
 import type { WebhookEnvelope } from '../fakes/netbox/index.js';
 import type { StatusDocument } from '../../src/observability/status-store.js';
 
-describe('replication: catalog zone and NOTIFY to a real secondary', function () {
+for (const backend of ['sqlite3', 'pgsql'] as const) describe(`replication: catalog zone and NOTIFY to a real secondary (${backend})`, function () {
   this.timeout(90_000);
   let pair: ReplicationPair;
   let env: SyncEnv;
@@ -38,7 +38,7 @@ describe('replication: catalog zone and NOTIFY to a real secondary', function ()
   const timings: string[] = [];
 
   before(async () => {
-    pair = await startReplicationPair({ apiKey: PDNS_KEY, primary: { xfrCycleInterval: 300, notifySecondary: false } });
+    pair = await startReplicationPair({ backend, apiKey: PDNS_KEY, primary: { xfrCycleInterval: 300, notifySecondary: false } });
     await createConsumerZone(pair.secondary, pair.primaryDns);
     secondaryApi = makeClient(pair.secondary.apiUrl, { apiKey: PDNS_KEY });
     env = await startSyncEnv({ pdns: pair.primary });
@@ -51,7 +51,7 @@ describe('replication: catalog zone and NOTIFY to a real secondary', function ()
     events.splice(0);
   });
   after(async () => {
-    if (timings.length > 0) console.log(`      propagation to the secondary: ${timings.join('; ')}`);
+    if (timings.length > 0) console.log(`      ${backend}: propagation to the secondary: ${timings.join('; ')}`);
     await d?.stop();
     await env?.stop();
     await pair?.stop();
