@@ -11,7 +11,7 @@
 import type { ZoneResult } from '../reconcile/types.js';
 import type { Clock } from '../util/clock.js';
 import type {
-  FullReconcileOutcome, HealthStatus, StatusCounts, StatusDocument, StatusExtra, TargetState, UpstreamName, UpstreamState, ZoneStatus,
+  FullReconcileOutcome, HealthStatus, ReplicationStatus, StatusCounts, StatusDocument, StatusExtra, TargetState, UpstreamName, UpstreamState, ZoneStatus,
 } from './status-types.js';
 import { createZoneBook, cut } from './zone-book.js';
 
@@ -53,6 +53,25 @@ export interface StatusStore {
 
 /** How many full reconciles sync_success_rate looks back over. */
 export const RECENT_RECONCILES = 20;
+/** A secondary behind for this long is worth a Warning (NOTIFY and AXFR take about a second). */
+const SECONDARY_LAG_WARN_MS = 10 * 60_000;
+
+/** Warnings about replication: a lasting lag on a secondary, a catalog whose last bump failed. */
+function replicationProblems(replication: ReplicationStatus | undefined, nowMs: number): string[] {
+  if (!replication) return [];
+  const problems: string[] = [];
+  for (const [target, c] of Object.entries(replication.catalogs)) {
+    if (c.last_error !== null) problems.push(`catalog zone ${c.zone} of ${target}: the last bump/NOTIFY failed: ${c.last_error}`);
+  }
+  for (const s of replication.secondaries) {
+    const oldest = Math.min(...s.lagging.map((l) => Date.parse(l.since)));
+    if (s.zones_lagging > 0 && nowMs - oldest >= SECONDARY_LAG_WARN_MS) {
+      problems.push(`secondary ${s.address} lags on ${s.zones_lagging} zone(s) for over 10 min (see replication.secondaries)`);
+    }
+  }
+  return problems;
+}
+
 /** Longest failing list served; `failing_count` still counts them all. */
 const MAX_FAILING_LISTED = 100;
 export function createStatusStore(opts: StatusStoreOptions): StatusStore {
@@ -76,7 +95,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   for (const name of opts.targets ?? []) targets.set(name, { ...fresh(), last_success: null });
 
   /** The status and why, in the order an operator should look. */
-  function health(): { status: HealthStatus; problems: string[] } {
+  function health(replication?: ReplicationStatus): { status: HealthStatus; problems: string[] } {
     const problems: string[] = [];
     const down = [...targets].filter(([, t]) => !t.ok);
     if (targets.size > 1) for (const [name, t] of down) problems.push(`PowerDNS ${name} is failing: ${t.last_error ?? ''}`);
@@ -93,6 +112,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     // Without sync-on-startup there is no initial sync; any successful full reconcile does its job.
     const inStep = initial.completed || lastSuccessAt !== null;
     if (!inStep && clock.monotonic() - startedAt >= opts.initialSyncWarningMs) problems.push('no full reconcile has completed yet');
+    problems.push(...replicationProblems(replication, clock.now()));
     return { status: degraded ? 'Degraded' : problems.length > 0 ? 'Warning' : 'Healthy', problems };
   }
 
@@ -158,7 +178,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
       const failing = book.failing();
       const { managed, refused, rejectedRrsets } = book.counts();
       const successes = recentOutcomes.filter((o) => o === 'success').length;
-      const { status, problems } = health();
+      const { status, problems } = health(extra.replication);
       return {
         status,
         problems,
