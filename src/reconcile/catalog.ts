@@ -13,12 +13,13 @@ import { planCatalog } from '../core/catalog.js';
 import { planWrites, type ZonePlan } from '../core/plan.js';
 import type { ZoneName } from '../core/types.js';
 import type { Clock } from '../util/clock.js';
-import { errorMessage } from '../util/errors.js';
+import { errorClass, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { buildCatalogCreate, writeMetadata, zoneFields } from './apply.js';
 import { readActual } from './transfer-read.js';
 import type { TsigKeeper } from './tsig-key.js';
-import type { Target } from './types.js';
+import type { Target, Trigger, ZoneResult } from './types.js';
+import { failureReason } from './zone-task.js';
 
 /** What /status shows of one catalog. */
 export interface CatalogStatus {
@@ -155,4 +156,24 @@ export function createCatalogService(opts: CatalogServiceOptions): CatalogServic
     },
     status: () => ({ zone, members: members.size, last_change: lastChange, serial, last_error: lastError }),
   };
+}
+
+/** The catalog task of one target as a zone result, for the full reconcile (a failure fails the run, not the members). */
+export async function runCatalogTask(
+  catalog: CatalogService, target: string, ctx: { trigger: Trigger; dryRun: boolean; clock: Clock; log: Logger },
+): Promise<ZoneResult> {
+  const { trigger, dryRun, clock, log } = ctx;
+  const started = clock.monotonic();
+  const base = { zone: catalog.zone, target, trigger, rejected: [], dryRun, warnings: [] };
+  try {
+    const { plan, changed } = await catalog.reconcile({ dryRun });
+    const outcome = plan.action === 'skip' ? 'skipped' : !changed && !(dryRun && planWrites(plan)) ? 'unchanged' : plan.action === 'create' ? 'created' : 'changed';
+    return { ...base, outcome, plan, changes: { creates: plan.creates.length, updates: 0, deletes: 0 }, durationMs: clock.monotonic() - started, finishedAt: clock.now() };
+  } catch (err) {
+    log.error(`catalog zone task failed: ${errorMessage(err)}`, { zone: catalog.zone, target, error_class: errorClass(err) });
+    return {
+      ...base, outcome: 'failed', changes: { creates: 0, updates: 0, deletes: 0 }, error: errorMessage(err), errorClass: errorClass(err),
+      failureReason: failureReason(err), durationMs: clock.monotonic() - started, finishedAt: clock.now(),
+    };
+  }
 }

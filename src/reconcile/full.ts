@@ -11,11 +11,8 @@ import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
 import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneTaskOptions } from './types.js';
-import { failureReason, type TargetState, type ZoneTaskDeps } from './zone-task.js';
-import type { CatalogService } from './catalog.js';
-import { planWrites } from '../core/plan.js';
-import type { Clock } from '../util/clock.js';
-import type { Logger } from '../util/log.js';
+import type { ZoneTaskDeps } from './zone-task.js';
+import { runCatalogTask } from './catalog.js';
 
 export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer'> {
   /** Runs one zone's task under the zone's lock. */
@@ -68,24 +65,6 @@ function createPool(size: number): { run(task: () => Promise<void>): Promise<voi
       await Promise.all(running);
     },
   };
-}
-
-/** The catalog task of one target as a zone result (a failure fails the run, not the members). */
-async function runCatalog(state: TargetState, trigger: Trigger, dryRun: boolean, clock: Clock, log: Logger): Promise<ZoneResult> {
-  const catalog = state.catalog as CatalogService;
-  const started = clock.monotonic();
-  const base = { zone: catalog.zone, target: state.target.name, trigger, rejected: [], dryRun, warnings: [] };
-  try {
-    const { plan, changed } = await catalog.reconcile({ dryRun });
-    const outcome = plan.action === 'skip' ? 'skipped' : !changed && !(dryRun && planWrites(plan)) ? 'unchanged' : plan.action === 'create' ? 'created' : 'changed';
-    return { ...base, outcome, plan, changes: { creates: plan.creates.length, updates: 0, deletes: 0 }, durationMs: clock.monotonic() - started, finishedAt: clock.now() };
-  } catch (err) {
-    log.error(`catalog zone task failed: ${errorMessage(err)}`, { zone: catalog.zone, target: state.target.name, error_class: errorClass(err) });
-    return {
-      ...base, outcome: 'failed', changes: { creates: 0, updates: 0, deletes: 0 }, error: errorMessage(err), errorClass: errorClass(err),
-      failureReason: failureReason(err), durationMs: clock.monotonic() - started, finishedAt: clock.now(),
-    };
-  }
 }
 
 /** Runs one full reconcile. Never throws: a failure is reported in the result. */
@@ -183,7 +162,7 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
     // Each catalog (with the TSIG key) before its members: they name both. Without a catalog the
     // key is kept on its own; a failure shows in the members' results (PowerDNS refuses the key id).
     await Promise.all(deps.targets.filter((t) => usable.has(t.target.name)).map(async (t) => {
-      if (t.catalog) results.push(await runCatalog(t, trigger, dryRun, deps.clock, log));
+      if (t.catalog) results.push(await runCatalogTask(t.catalog, t.target.name, { trigger, dryRun, clock: deps.clock, log }));
       else await t.tsig?.ensure({ dryRun }).catch((err: unknown) => log.error(`TSIG key not kept: ${errorMessage(err)}`, { target: t.target.name }));
     }));
 
