@@ -98,4 +98,26 @@ describe('component: catalog service', () => {
     expect(forced.outcome).to.equal('success');
     expect([...pdns.zones.keys()].sort()).to.deep.equal([CAT, 'old-catalog.invalid.', ...Array.from({ length: 17 }, (_, i) => `z${i + 2}.example.`)].sort());
   });
+
+  it('turning the catalog on makes the zones we own Master members, with coalesced catalog bumps', async () => {
+    const plain = harness({ targets: [{ zoneKind: 'Native' }] });
+    for (let i = 0; i < 3; i++) netboxZone(plain.store, `z${i}.example`, [['www', 'A', '192.0.2.1']]);
+    expect((await plain.engine.fullReconcile('cli')).outcome).to.equal('success');
+    const zones = plain.pdns[0] as MemoryPdns;
+    expect(zones.zones.get('z0.example.')?.kind).to.equal('Native');
+    // The same PowerDNS and NetBox, now with a catalog.
+    const withCatalog = harness({ targets: [{ zoneKind: 'Master', catalog: CAT }] });
+    for (let i = 0; i < 3; i++) netboxZone(withCatalog.store, `z${i}.example`, [['www', 'A', '192.0.2.1']]);
+    for (const [name, zone] of zones.zones) (withCatalog.pdns[0] as MemoryPdns).zones.set(name, zone);
+    const result = await withCatalog.engine.fullReconcile('cli');
+    expect(result.outcome).to.equal('success');
+    const z0 = result.zones.find((z) => z.zone === 'z0.example.');
+    expect(z0?.plan?.settings).to.deep.equal([{ field: 'kind', from: 'Native', to: 'Master' }, { field: 'catalog', from: '', to: CAT }]);
+    const target = withCatalog.pdns[0] as MemoryPdns;
+    expect([0, 1, 2].map((i) => target.zones.get(`z${i}.example.`)).map((z) => [z?.kind, z?.catalog])).to.deep.equal(Array(3).fill(['Master', CAT]));
+    // Joins while a bump runs share the one bump after it (at most one per second, by the serial rule).
+    const bumps = target.calls.filter((c) => c.op === 'bumpSerial').length;
+    expect(bumps, 'bumps for the three joins').to.be.within(1, 2);
+    expect(withCatalog.engine.catalogs().localhost).to.include({ zone: CAT, members: 3 });
+  });
 });
