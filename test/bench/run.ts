@@ -10,7 +10,8 @@
  *
  * Sizes: BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 (a small smoke run), BENCH_OUT (JSON
  * path), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof), BENCH_DAEMON_NODE_ARGS
- * (node flags for the daemon, e.g. --max-old-space-size=128). Any NETBOX_PDNS_*
+ * (node flags for the daemon, e.g. --max-old-space-size=128), BENCH_REVERSE=0 (no reverse zones, so a
+ * change is one zone's instead of NetBox's record + PTR + zone fan-out). Any NETBOX_PDNS_*
  * variable set here is passed to the daemon (e.g. NETBOX_PDNS_WORKERS=8).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
   results.diff = benchDiff(sizes.diffZones, sizes.diffRrsets);
 
   log(`loading the fake NetBox: ${sizes.zones} zones × ${sizes.rrsets} records`);
-  const store = loadStore(sizes.zones, sizes.rrsets);
+  const store = loadStore(sizes.zones, sizes.rrsets, process.env.BENCH_REVERSE !== '0');
   const specs = createSpecs(desiredZones(store));
   const zoneNames = specs.map((s) => s.name);
   const rrsetsTotal = specs.reduce((n, s) => n + s.rrsets.length, 0);
