@@ -84,7 +84,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
     if (interpretation.kind === 'zones') {
-      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true);
+      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, interpretation.requestId);
     } else if (interpretation.kind === 'full') {
       log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
       requestFullReconcile('event');

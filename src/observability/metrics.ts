@@ -134,7 +134,7 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
   const zoneTasksQueued = counter('zone_tasks_queued_total', 'Zone tasks added to the queue, by trigger.', ['trigger']);
   const zoneTasksCoalesced = counter(
     'zone_tasks_coalesced_total',
-    'Zone task requests folded into a task already waiting for the same zone, by trigger.',
+    'Zone task requests folded into a task already waiting for the same zone, or events a NetBox read already answered (one started after their NetBox request\'s first event arrived), by trigger.',
     ['trigger'],
   );
   const gauges = registerScrapeGauges(registry, servers);

@@ -8,7 +8,9 @@ import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult } from './full.js';
+import { createRequestCoverage } from './coverage.js';
 import { createReadLedger, type ReadLedger } from './ledger.js';
+import { createZoneReader } from './read.js';
 import { createTargetMemory } from './memory.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
@@ -62,13 +64,15 @@ export interface Engine {
 
 export function createEngine(opts: EngineOptions): Engine {
   const ledger = createReadLedger();
+  const coverage = createRequestCoverage();
   const targets: TargetState[] = opts.targets.map((target) => ({ target, memory: createTargetMemory() }));
   const task: ZoneTaskDeps = {
-    netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
+    reader: createZoneReader(opts.netbox, targets.map((t) => t.target.scope)),
+    targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, coverage,
     ...(opts.observer ? { observer: opts.observer } : {}),
   };
   const runner = createZoneRunner({
-    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,
+    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff, coverage,
     ...(opts.queueObserver ? { queueObserver: opts.queueObserver } : {}),
   });
 

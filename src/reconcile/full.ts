@@ -7,13 +7,16 @@
  */
 import { toZoneName } from '../core/names.js';
 import { checkEmptySource, checkZoneDeletionSafety } from '../core/safety.js';
+import type { NetboxSource } from '../netbox/source.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
 import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneTaskOptions } from './types.js';
 import type { ZoneTaskDeps } from './zone-task.js';
 
-export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer'> {
+export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer' | 'reader'> {
+  /** Lists every zone and bulk-reads their records (zone tasks read through the batched reader). */
+  netbox: NetboxSource;
   /** Runs one zone's task under the zone's lock. */
   runZone: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult[]>;
   /** Zone tasks run at once (the `workers` setting). */

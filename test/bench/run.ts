@@ -136,16 +136,17 @@ async function main(): Promise<void> {
   results.drift = { ...drift, drifted: drifted.length, onlyDriftedZonesWritten: onlyThose };
 
   log('floor: one change by hand (NetBox read + PowerDNS GET + PATCH)');
-  const zone0 = store.listZones()[0];
+  // The changes are made to forward zones' A records (their PTRs follow in the reverse zones).
+  const zones = store.listZones().filter((z) => !z.name.endsWith('.arpa'));
+  const zone0 = zones[0];
   const rec0 = aRecords(store, zone0?.id ?? 0)[0];
   const rec0Value = store.getRecord(rec0?.id ?? 0)?.value ?? '';
   const floorChange = await changeFloor({
-    pdns: asPdns(pdns), dnsPort: pdns.dnsPort, netboxUrl: netbox.url, netboxToken: FAKE_NETBOX_TOKEN, zone: zoneNames[0] ?? '', zoneId: zone0?.id ?? 0,
+    pdns: asPdns(pdns), dnsPort: pdns.dnsPort, netboxUrl: netbox.url, netboxToken: FAKE_NETBOX_TOKEN, zone: `${zone0?.name ?? ''}.`, zoneId: zone0?.id ?? 0,
     fqdn: rec0?.fqdn ?? '', originalIp: rec0Value, n: sizes.latencyChanges,
   });
 
   const client = await mqtt.connectAsync(started.brokerUrl, { protocolVersion: 4, clientId: `bench-pub-${process.pid}` });
-  const zones = store.listZones();
   log(`event latency: ${sizes.latencyChanges} sequential changes`);
   const latencyRecords = zones.slice(1).map((z) => aRecords(store, z.id)[0]).filter((r): r is ARecord => r !== undefined);
   let before = await daemon.counters();
