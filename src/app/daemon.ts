@@ -148,11 +148,21 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   const cron = new Cron(config.sync_crontab, { protect: true, paused: true, catch: (e) => log.error(`cron callback failed: ${errorMessage(e)}`) },
     async () => { await runFullReconcile('cron'); });
+  // The quick reconcile: only zones whose listings moved; protect: never two of its own at once.
+  const quickCron = config.quick_sync_crontab === 'off' ? null : new Cron(config.quick_sync_crontab, {
+    protect: true, paused: true, catch: (e) => log.error(`quick reconcile callback failed: ${errorMessage(e)}`),
+  }, async () => {
+    if (stopping) return;
+    await core.engine.quickReconcile('quick', config.quick_sync_skew * 1000);
+  });
 
   function snapshot(): object {
     const next = cron.nextRun();
     return status.snapshot({
-      scheduler: { running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null },
+      scheduler: {
+        running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null,
+        next_quick_run: quickCron?.nextRun()?.toISOString() ?? null,
+      },
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
@@ -241,6 +251,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         intake.start();
       }
       cron.resume();
+      quickCron?.resume();
       if (config.sync_on_startup) {
         status.initialSyncStarted();
         void runFullReconcile('startup').then((result) => {
@@ -255,6 +266,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       stopping = true;
       log.info('stopping: intake and cron first, then running zone tasks');
       cron.stop();
+      quickCron?.stop();
       cancelRetry?.();
       await intake?.stop();
       const drained = await core.engine.drain(config.shutdown_timeout * 1000);

@@ -161,6 +161,13 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
       }
     },
 
+    async zonesWithRecordsChangedSince(since) {
+      const query = new URLSearchParams({ fields: 'id,zone', last_updated__gte: since.toISOString() });
+      if (commonView !== undefined) query.set('view_id', String(commonView));
+      const records = await listAll<Pick<NetboxRecord, 'id' | 'zone'>>('listChangedNetboxRecords', 'records', `${PLUGIN_PATH}/records/`, query);
+      return new Set(records.map((r) => r.zone.id));
+    },
+
     async listRecords(zoneIds) {
       const result = new Map<number, NetboxRecord[]>();
       for (const id of zoneIds) result.set(id, []);

@@ -23,4 +23,9 @@ export interface NetboxSource {
    * whole request fails). Lets zone tasks read records in parallel with `findZones`, not after it.
    */
   listRecordsByZoneName(names: string[]): Promise<NetboxRecord[] | null>;
+  /**
+   * Ids of the zones with a record (active or not) updated at or after `since`, NetBox's clock: the
+   * quick reconcile's view of record changes in zones whose serial is not automatic.
+   */
+  zonesWithRecordsChangedSince(since: Date): Promise<Set<number>>;
 }

@@ -8,7 +8,7 @@ import type { NetboxRecord, NetboxZone } from '../../src/netbox/types.js';
 import { UpstreamError } from '../../src/util/errors.js';
 import type { FakeNetboxStore } from './netbox/index.js';
 
-export type NetboxRead = 'listZones' | 'findZones' | 'listRecords' | 'listRecordsByZoneName';
+export type NetboxRead = 'listZones' | 'findZones' | 'listRecords' | 'listRecordsByZoneName' | 'zonesWithRecordsChangedSince';
 
 export class MemoryNetbox implements NetboxSource {
   readonly reads: NetboxRead[] = [];
@@ -75,5 +75,11 @@ export class MemoryNetbox implements NetboxSource {
     if (names.some((name) => !all.some((z) => z.name === name))) return null;
     const zones = all.filter((z) => names.includes(z.name));
     return empty ? [] : zones.flatMap((z) => this.records(z.id));
+  }
+
+  async zonesWithRecordsChangedSince(since: Date): Promise<Set<number>> {
+    const empty = (await this.enter('zonesWithRecordsChangedSince')) === 'empty';
+    if (empty) return new Set();
+    return new Set(this.store.listRecords().filter((r) => Date.parse(r.last_updated ?? '') >= since.getTime()).map((r) => r.zone.id));
   }
 }
