@@ -40,6 +40,11 @@ export interface FullReconcileOptions {
    * the listings' serials and change times (reconcile/moved.ts) are read and reconciled.
    */
   quick?: { since: number };
+  /**
+   * Keep each zone's plan in the result (the CLI prints them). Off, a plan is dropped as soon as its
+   * zone is done and observed: a cold sync's plans are the whole of NetBox's data again.
+   */
+  keepPlans?: boolean;
 }
 
 /** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
@@ -186,7 +191,8 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere },
       };
       return pool.run(async () => {
-        results.push(...await deps.runZone(zone, taskOptions));
+        const done = await deps.runZone(zone, taskOptions);
+        results.push(...(options.keepPlans === true ? done : done.map(({ plan: _plan, ...rest }) => rest)));
       });
     };
     for (const name of new Set([...byName.keys(), ...deletions.keys()])) {

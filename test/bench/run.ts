@@ -11,7 +11,8 @@
  * Sizes: BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 (a small smoke run), BENCH_OUT (JSON
  * path), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof), BENCH_DAEMON_NODE_ARGS
  * (node flags for the daemon, e.g. --max-old-space-size=128), BENCH_REVERSE=0 (no reverse zones, so a
- * change is one zone's instead of NetBox's record + PTR + zone fan-out). Any NETBOX_PDNS_*
+ * change is one zone's instead of NetBox's record + PTR + zone fan-out), BENCH_SECTIONS=sync (only the
+ * cold, no-op, quick and drift sections: what `make bench-curve` runs at each size). Any NETBOX_PDNS_*
  * variable set here is passed to the daemon (e.g. NETBOX_PDNS_WORKERS=8).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,7 @@ import { waitFor } from '../support/wait.js';
 import { FAKE_NETBOX_TOKEN, startFakeNetbox, type FakeNetbox } from '../fakes/netbox/index.js';
 import { benchDiff, createSpecs, desiredZones, loadStore } from './data.js';
 import { bundleDaemon, forkDaemon, diffCounts, meanDurations, sumCounts, type DaemonProc } from './daemon-proc.js';
-import { changeFloor, createFloor, readFloor } from './floors.js';
+import { changeFloor, createFloor, listingFloor, netboxReadFloor, readFloor } from './floors.js';
 import { aRecords, burst, eventLatency, type ARecord } from './events.js';
 import { measureFull } from './sections.js';
 import { listZones, patchZone, replaceA, type Pdns } from './pdns-direct.js';
@@ -32,6 +33,8 @@ import { printTable } from './report.js';
 import { round, since } from './stats.js';
 
 const KEY = 'bench-pdns-api-key-5e1f';
+/** The original Python connector's serial-skipping no-op run at 2,000 zones (issue 17), for comparison. */
+const ORIGINAL_QUICK_MS = 1500;
 const quick = process.env.BENCH_QUICK === '1';
 const intEnv = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -95,6 +98,9 @@ async function main(): Promise<void> {
   }
 
   netbox = await startFakeNetbox({ store });
+  log('floor: read all of NetBox (every page, 4 at a time)');
+  const netboxFloor = await netboxReadFloor({ url: netbox.url, token: FAKE_NETBOX_TOKEN, concurrency: 4 });
+  results.netboxReadFloor = netboxFloor;
   const pdns = await freshPdns();
   const script = await bundleDaemon(join(outDir, '.build'));
   const nodeArgs = (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
@@ -118,14 +124,33 @@ async function main(): Promise<void> {
   const cold = await measureFull(daemon, netbox);
   const inPdns = (await listZones(asPdns(pdns))).length;
   const fastestCreate = Math.min(...createFloors.map((f) => f.ms));
-  results.cold = { ...cold, writtenZones: cold.writtenZones.length, zonesInPdns: inPdns, floors: createFloors, ratio: round(cold.ms / fastestCreate, 2), pdnsRatio: round(cold.pdnsPhaseMs / fastestCreate, 2) };
+  // The floor a bare script meets: read all of NetBox, then create every zone at its best concurrency.
+  const coldFloor = netboxFloor.ms + fastestCreate;
+  results.cold = {
+    ...cold, writtenZones: cold.writtenZones.length, zonesInPdns: inPdns, floors: createFloors, floorWithNetboxMs: round(coldFloor),
+    ratio: round(cold.ms / coldFloor, 2), ratioWithoutNetbox: round(cold.ms / fastestCreate, 2), pdnsRatio: round(cold.pdnsPhaseMs / fastestCreate, 2),
+    msPerZone: round(cold.ms / specs.length, 3),
+  };
 
   log('floor: read every zone');
   const readFloors = [await readFloor(asPdns(pdns), zoneNames, 1), await readFloor(asPdns(pdns), zoneNames, 4)];
   log('no-op full reconcile');
   const noop = await measureFull(daemon, netbox);
   const readConc = readFloors[1]?.ms ?? Number.NaN;
-  results.noop = { ...noop, writtenZones: noop.writtenZones.length, floors: readFloors, ratio: round(noop.ms / readConc, 2), pdnsRatio: round(noop.pdnsPhaseMs / readConc, 2) };
+  const noopFloor = netboxFloor.ms + readConc;
+  results.noop = {
+    ...noop, writtenZones: noop.writtenZones.length, floors: readFloors, floorWithNetboxMs: round(noopFloor),
+    ratio: round(noop.ms / noopFloor, 2), ratioWithoutNetbox: round(noop.ms / readConc, 2), pdnsRatio: round(noop.pdnsPhaseMs / readConc, 2),
+    msPerZone: round(noop.ms / specs.length, 3),
+  };
+
+  log('quick reconcile with nothing changed');
+  const listing = await listingFloor({ url: netbox.url, token: FAKE_NETBOX_TOKEN, pdns: asPdns(pdns) });
+  const quickRun = await measureFull(daemon, netbox, true);
+  results.quick = {
+    ...quickRun, writtenZones: quickRun.writtenZones.length, listingFloorMs: round(listing.ms), ratio: round(quickRun.ms / listing.ms, 2),
+    originalMs: ORIGINAL_QUICK_MS, originalRatio: round(quickRun.ms / ORIGINAL_QUICK_MS, 2), msPerZone: round(quickRun.ms / specs.length, 3),
+  };
 
   log(`drift: ${sizes.driftZones} zones changed directly in PowerDNS`);
   const step = Math.max(1, Math.floor(zoneNames.length / sizes.driftZones));
@@ -134,6 +159,11 @@ async function main(): Promise<void> {
   const drift = await measureFull(daemon, netbox);
   const onlyThose = drift.writtenZones.length === drifted.length && drift.writtenZones.every((z) => drifted.includes(z));
   results.drift = { ...drift, drifted: drifted.length, onlyDriftedZonesWritten: onlyThose };
+
+  if (process.env.BENCH_SECTIONS === 'sync') {
+    await finish(results, outFile);
+    return;
+  }
 
   log('floor: one change by hand (NetBox read + PowerDNS GET + PATCH)');
   // The changes are made to forward zones' A records (their PTRs follow in the reverse zones).
@@ -178,7 +208,11 @@ async function main(): Promise<void> {
   };
   await client.endAsync();
 
-  const final = await daemon.counters();
+  await finish(results, outFile);
+}
+
+async function finish(results: Record<string, unknown>, outFile: string): Promise<void> {
+  const final = await (daemon as DaemonProc).counters();
   results.daemon = { ...(results.daemon as object), maxRssMb: round(final.maxRssMb), cpuMs: round(final.cpuMs) };
   results.finishedAt = new Date().toISOString();
   writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);

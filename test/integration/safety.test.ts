@@ -89,7 +89,7 @@ describe('safety on real-world data (real PowerDNS)', function () {
     await deliver();
     await waitFor(async () => (await answers('api.acme.example', 'A'))[0] === '192.0.2.2', { message: 'the event applied' });
     expect(await answers('_acme-challenge.www.acme.example', 'TXT')).to.deep.equal(['"dns-01-token"']);
-    const full = await env.core().core.engine.fullReconcile('cli', { zones: ['acme.example.'] });
+    const full = await env.core().core.engine.fullReconcile('cli', { zones: ['acme.example.'], keepPlans: true });
     expect(full.zones[0]?.plan?.kept.map((k) => [k.name, k.reason])).to.deep.equal([['_acme-challenge.www.acme.example.', 'protected']]);
     expect(await answers('_acme-challenge.www.acme.example', 'TXT')).to.deep.equal(['"dns-01-token"']);
     expect(await d.metric('netbox_pdns_rrsets_kept', { reason: 'protected' })).to.be.at.least(1);
@@ -140,7 +140,7 @@ describe('safety on real-world data (real PowerDNS)', function () {
     ]);
     const www = s.listRecords({ zone: 'owned.example', type: 'A' })[0];
     s.updateRecord(Number(www?.id), { value: '192.0.2.2' });
-    const result = await core.engine.fullReconcile('cli', { zones: ['owned.example.'] });
+    const result = await core.engine.fullReconcile('cli', { zones: ['owned.example.'], keepPlans: true });
     expect(result.zones[0]?.outcome).to.equal('changed');
     expect(result.zones[0]?.plan?.kept.map((k) => [k.name, k.reason])).to.deep.equal([['manual.owned.example.', 'not_marked']]);
     const zone = await env.direct.client.getZone('owned.example.');
