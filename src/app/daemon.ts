@@ -156,6 +156,10 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
+      writes: Object.fromEntries([...core.pdnsWrites].map(([name, w]) => {
+        const s = w.state();
+        return [name, { backend: s.backend, concurrency: s.concurrency, source: s.source, inFlight: s.inFlight }];
+      })),
     });
   }
 
@@ -240,6 +244,9 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         });
         intake.start();
       }
+      // Each server's backend decides its write concurrency; read now so the log and /status say it
+      // at once (a write would wait for it anyway). It logs what it found.
+      for (const writes of core.pdnsWrites.values()) void writes.detect();
       cron.resume();
       if (config.sync_on_startup) {
         status.initialSyncStarted();
