@@ -20,7 +20,7 @@ function runOne(backend: BenchBackend, out: string): Promise<void> {
 
 const ROWS: Array<[string, string, string]> = [
   ['cold full sync', 'cold.ms', ' ms'],
-  ['  fastest create floor', 'cold.floors.2.ms', ' ms'],
+  ['  create floor (c8)', 'cold.floors.2.ms', ' ms'],
   ['  ratio', 'cold.ratio', '×'],
   ['no-op reconcile', 'noop.ms', ' ms'],
   ['  read floor (c4)', 'noop.floors.1.ms', ' ms'],
