@@ -112,7 +112,8 @@ export function createPdnsWrites(opts: PdnsWritesOptions): PdnsWrites {
 
   return {
     async ready() {
-      if (due() || inflight !== null) await detect();
+      // A configured number never waits; under auto a read already under way is waited for too.
+      if (setting === 'auto' && (due() || inflight !== null)) await detect();
     },
     run: (kind, fn) => gate.run(kind, fn),
     detect,

@@ -104,12 +104,25 @@ describe('pdns backend and write concurrency', () => {
     it('configured: writes never wait for the backend; a read only reports it (and warns on sqlite)', async () => {
       const { logger, entries } = createMemoryLogger('debug');
       let reads = 0;
-      const writes = createPdnsWrites({ setting: 4, logger, clock: new ManualClock(), readConfig: async () => { reads++; return config('gsqlite3'); } });
+      let answer: (value: unknown) => void = () => undefined;
+      const writes = createPdnsWrites({
+        setting: 4, logger, clock: new ManualClock(),
+        readConfig: () => {
+          reads++;
+          return new Promise((resolve) => { answer = resolve; });
+        },
+      });
       await writes.ready();
       expect(reads).to.equal(0);
-      expect(writes.state()).to.include({ concurrency: 4, source: 'configured', backend: null });
-      await writes.detect();
+      // A read under way (the daemon's at start) does not hold writes up either.
+      const reading = writes.detect();
+      await writes.ready();
+      expect(writes.state().backend).to.equal(null);
+      answer(config('gsqlite3'));
+      await reading;
       expect(writes.state()).to.include({ concurrency: 4, source: 'configured', backend: 'gsqlite3' });
+      await writes.detect();
+      expect(reads).to.equal(1);
       expect(entries.map((e) => `${String(e.level)} ${String(e.message)}`)).to.deep.equal([
         'info PowerDNS: backend gsqlite3, write concurrency 4 (configured)',
         'warn PowerDNS: 4 concurrent writes configured, but the backend is gsqlite3: sqlite fails concurrent writes with 500',
