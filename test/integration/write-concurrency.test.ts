@@ -4,6 +4,8 @@
  * time. Observed through the write gate's own count of changes in flight (and the proxy's count of
  * PATCHes in flight), not through timing: each PATCH is held a moment at the proxy so that any
  * overlap the gate allows is sure to happen. The daemon says what it found in its log and /status.
+ * Whatever the backend, two writes to one zone never overlap (the zone lock), also when events and
+ * full reconciles for the same zones arrive at once.
  */
 import { expect } from 'chai';
 import { startSyncEnv, type SyncEnv } from '../support/sync-env.js';
@@ -13,6 +15,7 @@ import { queryDns } from '../support/dns.js';
 import { waitFor } from '../support/wait.js';
 import type { StatusDocument } from '../../src/observability/status-store.js';
 import { AUTO_CONCURRENT_WRITES } from '../../src/pdns/backend.js';
+import { overlappingPairs, timeWrites } from '../support/write-spans.js';
 
 const ZONES = Array.from({ length: 8 }, (_, i) => `w${i}.example`);
 
@@ -83,6 +86,31 @@ describe('write concurrency per PowerDNS backend', function () {
           backend: LAUNCH_NAME[backend], write_concurrency: concurrent ? AUTO_CONCURRENT_WRITES : 1, write_concurrency_source: 'detected', writes_in_flight: 0,
         });
         expect(d.logs.map((l) => l.message)).to.include(`PowerDNS: backend ${LAUNCH_NAME[backend]}, write concurrency ${concurrent ? AUTO_CONCURRENT_WRITES : 1} (auto)`);
+      } finally {
+        await d.stop();
+      }
+    });
+
+    it('events and full reconciles for the same zones at once: writes to one zone never overlap', async () => {
+      const d = await startDaemon(env, { NETBOX_PDNS_SYNC_ON_STARTUP: 'false', NETBOX_PDNS_WORKERS: '8' });
+      try {
+        const spans = timeWrites(env.proxy);
+        for (const zone of ZONES) for (let i = 0; i < 2; i++) env.netbox.store.createRecord({ zone, name: `conc${i}`, type: 'A', value: `198.51.100.${i + 1}`, disable_ptr: true });
+        for (let i = 0; i < 2 * ZONES.length; i++) env.proxy.enqueue({ method: 'PATCH', delayMs: 60 });
+        const pub = await d.publisher();
+        const compact = (zone: string): string => JSON.stringify({ zone, serial: 1, event: 'update', timestamp: 1 });
+        const { engine } = d.daemon.core;
+        const reconciles = [engine.fullReconcile('api'), engine.fullReconcile('api')];
+        await Promise.all(ZONES.flatMap((zone) => Array.from({ length: 3 }, () => pub.publishAsync(`dns/zones/${zone}/update`, compact(zone), { qos: 1 }))));
+        expect((await Promise.all(reconciles)).map((r) => r.outcome)).to.deep.equal(['success', 'success']);
+        await waitFor(() => engine.runner.pending() === 0 && engine.runner.running() === 0, { message: 'the queue to be idle' });
+        expect(spans.length).to.be.at.least(ZONES.length);
+        expect(spans.every((w) => w.end !== undefined), 'every write answered').to.equal(true);
+        const sameZone = overlappingPairs(spans).filter(([a, b]) => a.url === b.url).map(([a, b]) => `${b.method} ${b.url} began before ${a.method} ${a.url} ended`);
+        expect(sameZone).to.deep.equal([]);
+        const peak = d.daemon.core.pdnsWrites.get('default')?.state().peakChanges ?? 0;
+        if (!concurrent) expect(peak).to.equal(1);
+        for (const zone of ZONES) expect((await queryDns(env.pdns.dnsPort, `conc1.${zone}`, 'A')).answers).to.deep.equal(['198.51.100.2']);
       } finally {
         await d.stop();
       }
