@@ -72,6 +72,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     zones: (server) => status.counts(server),
     rrsetsRejected: (server) => core.engine.rejectedRrsets(server),
     up: (server) => status.snapshotTarget(server)?.reachable ?? true,
+    writeConcurrency: (server) => core.pdnsWrites.get(server)?.state().concurrency ?? 1,
+    writesInFlight: (server) => core.pdnsWrites.get(server)?.state().inFlight ?? 0,
   });
 
   const interpreter = createEventInterpreter({

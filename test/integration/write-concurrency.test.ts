@@ -3,7 +3,8 @@
  * PATCHes of a full reconcile to different zones run side by side, on sqlite3 they stay one at a
  * time. Observed through the write gate's own count of changes in flight (and the proxy's count of
  * PATCHes in flight), not through timing: each PATCH is held a moment at the proxy so that any
- * overlap the gate allows is sure to happen. The daemon says what it found in its log and /status.
+ * overlap the gate allows is sure to happen. The daemon says what it found in its log, /status and
+ * /metrics.
  * Whatever the backend, two writes to one zone never overlap (the zone lock), also when events and
  * full reconciles for the same zones arrive at once.
  */
@@ -86,6 +87,8 @@ describe('write concurrency per PowerDNS backend', function () {
           backend: LAUNCH_NAME[backend], write_concurrency: concurrent ? AUTO_CONCURRENT_WRITES : 1, write_concurrency_source: 'detected', writes_in_flight: 0,
         });
         expect(d.logs.map((l) => l.message)).to.include(`PowerDNS: backend ${LAUNCH_NAME[backend]}, write concurrency ${concurrent ? AUTO_CONCURRENT_WRITES : 1} (auto)`);
+        expect(await d.metric('netbox_pdns_pdns_write_concurrency', { server: 'default' })).to.equal(concurrent ? AUTO_CONCURRENT_WRITES : 1);
+        expect(await d.metric('netbox_pdns_pdns_writes_in_flight', { server: 'default' })).to.equal(0);
       } finally {
         await d.stop();
       }
