@@ -3,8 +3,8 @@
  * the configuration (`pdns_concurrent_writes`) or, under `auto`, from the backend PowerDNS reports
  * (backend.ts). Under `auto` the first write waits for that one read, so no write ever runs with a
  * limit the backend was not checked for; until it answers writes are serialised (always safe). A
- * transient failure is tried again after a while, a refusal (403/404: the endpoint is blocked) is
- * not: then the limit stays 1 and the log says how to set it.
+ * transient failure is tried again after a while, a refusal (401/403, 404: the endpoint is blocked)
+ * is not: then the limit stays 1 and the log says how to set it.
  */
 import { errorMessage, UpstreamError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
@@ -89,7 +89,8 @@ export function createPdnsWrites(opts: PdnsWritesOptions): PdnsWrites {
     } catch (err) {
       lastFailureAt = clock.monotonic();
       detectionError = errorMessage(err);
-      giveUp = err instanceof UpstreamError && err.errorClass === 'terminal';
+      // A refusal (401/403, 404, other 4xx) will answer the same again; only transient ones are retried.
+      giveUp = err instanceof UpstreamError && err.errorClass !== 'transient';
       const then = setting === 'auto' ? `writes serialised${giveUp ? ' (set pdns_concurrent_writes to a number to allow more)' : ' until it answers'}` : `keeping the configured ${setting}`;
       logger.warn(`${who}: could not read its backend from /config (${detectionError}): ${then}`, { error_class: giveUp ? 'terminal' : 'transient' });
     }

@@ -82,23 +82,23 @@ describe('pdns backend and write concurrency', () => {
       expect(writes.state()).to.include({ backend: 'gpgsql', concurrency: AUTO_CONCURRENT_WRITES, detectionError: null });
     });
 
-    it('auto: a refusal (terminal) is not tried again; the limit stays 1', async () => {
-      const { logger, entries } = createMemoryLogger('debug');
-      const clock = new ManualClock();
-      let reads = 0;
-      const writes = createPdnsWrites({
-        setting: 'auto', logger, clock,
-        readConfig: async () => {
-          reads++;
-          throw new UpstreamError('PowerDNS GET /config: 403 Forbidden', 'pdns', 'terminal', { operation: 'serverConfig', status: 403 });
-        },
-      });
-      await writes.ready();
-      clock.advance(DETECT_RETRY_MS * 2);
-      await writes.ready();
-      expect(reads).to.equal(1);
-      expect(writes.state()).to.include({ concurrency: 1, source: 'default' });
-      expect(entries.at(-1)?.message).to.match(/set pdns_concurrent_writes to a number to allow more/);
+    it('auto: a refusal (403, 404) is not tried again; the limit stays 1', async () => {
+      const refusals = [
+        new UpstreamError('PowerDNS GET /config: 403 Forbidden', 'pdns', 'auth', { operation: 'serverConfig', status: 403 }),
+        new UpstreamError('PowerDNS GET /config: 404 Not Found', 'pdns', 'zone-missing', { operation: 'serverConfig', status: 404 }),
+      ];
+      for (const refusal of refusals) {
+        const { logger, entries } = createMemoryLogger('debug');
+        const clock = new ManualClock();
+        let reads = 0;
+        const writes = createPdnsWrites({ setting: 'auto', logger, clock, readConfig: async () => { reads++; throw refusal; } });
+        await writes.ready();
+        clock.advance(DETECT_RETRY_MS * 2);
+        await writes.ready();
+        expect(reads, refusal.message).to.equal(1);
+        expect(writes.state()).to.include({ concurrency: 1, source: 'default' });
+        expect(entries.at(-1)?.message).to.match(/set pdns_concurrent_writes to a number to allow more/);
+      }
     });
 
     it('configured: writes never wait for the backend; a read only reports it (and warns on sqlite)', async () => {
