@@ -86,7 +86,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
     if (interpretation.kind === 'zones') {
-      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true);
+      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, interpretation.requestId);
     } else if (interpretation.kind === 'full') {
       log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
       requestFullReconcile('event');
@@ -150,11 +150,21 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   const cron = new Cron(config.sync_crontab, { protect: true, paused: true, catch: (e) => log.error(`cron callback failed: ${errorMessage(e)}`) },
     async () => { await runFullReconcile('cron'); });
+  // The quick reconcile: only zones whose listings moved; protect: never two of its own at once.
+  const quickCron = config.quick_sync_crontab === 'off' ? null : new Cron(config.quick_sync_crontab, {
+    protect: true, paused: true, catch: (e) => log.error(`quick reconcile callback failed: ${errorMessage(e)}`),
+  }, async () => {
+    if (stopping) return;
+    await core.engine.quickReconcile('quick', config.quick_sync_skew * 1000);
+  });
 
   function snapshot(): object {
     const next = cron.nextRun();
     return status.snapshot({
-      scheduler: { running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null },
+      scheduler: {
+        running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null,
+        next_quick_run: quickCron?.nextRun()?.toISOString() ?? null,
+      },
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
@@ -250,6 +260,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       // at once (a write would wait for it anyway). It logs what it found.
       for (const writes of core.pdnsWrites.values()) void writes.detect();
       cron.resume();
+      quickCron?.resume();
       if (config.sync_on_startup) {
         status.initialSyncStarted();
         void runFullReconcile('startup').then((result) => {
@@ -264,6 +275,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       stopping = true;
       log.info('stopping: intake and cron first, then running zone tasks');
       cron.stop();
+      quickCron?.stop();
       cancelRetry?.();
       await intake?.stop();
       const drained = await core.engine.drain(config.shutdown_timeout * 1000);

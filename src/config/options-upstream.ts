@@ -100,7 +100,15 @@ export const UPSTREAM_OPTIONS = {
   // --- sync ---
   sync_crontab: {
     type: 'string', minLength: 1, default: '*/15 * * * *', 'x-group': 'sync',
-    description: 'Cron schedule of the full reconcile (5 fields, or 6 with seconds first).',
+    description: 'Cron schedule of the full (deep) reconcile, which reads every zone on both sides and repairs any drift (5 fields, or 6 with seconds first).',
+  },
+  quick_sync_crontab: {
+    type: 'string', minLength: 1, default: '* * * * *', 'x-group': 'sync',
+    description: 'Cron schedule of the quick reconcile, or `off`: it lists zones on both sides (and NetBox records changed since the last complete run) and reads and reconciles only the zones that moved, so changes that no event delivered are applied within a minute at the cost of three listings. It does not see edits made in PowerDNS behind our back: the full reconcile (`sync_crontab`) repairs those.',
+  },
+  quick_sync_skew: {
+    type: 'integer', minimum: 0, maximum: 86400, default: 300, 'x-group': 'sync',
+    description: 'Seconds the quick reconcile looks back beyond the start of the last complete run, for NetBox changes stamped by a clock behind ours or committed late.',
   },
   sync_on_startup: {
     type: 'boolean', default: true, 'x-group': 'sync',

@@ -85,7 +85,8 @@ export interface ZoneStatus {
 
 /** What the daemon adds at read time (state owned by other components). */
 export interface StatusExtra {
-  scheduler: { running: boolean; next_run: string | null };
+  /** `next_quick_run`: the quick reconcile's next start; null when it is `off`. */
+  scheduler: { running: boolean; next_run: string | null; next_quick_run: string | null };
   mqtt: object | { enabled: false };
   queue: { pending: number; running: number };
   lock_contention_events: number;
@@ -105,8 +106,10 @@ export interface StatusDocument {
   reliability: {
     /** Last *successful* full reconcile (like external-dns last_sync). */
     last_sync: string | null;
-    /** Last full reconcile of any outcome. */
+    /** Last deep full reconcile (every zone read on both sides) of any outcome. */
     last_reconcile: { outcome: FullReconcileOutcome; at: string; duration_ms: number; error: string | null } | null;
+    /** Last quick reconcile (only zones whose listings moved): of any outcome, with the zones it looked at. */
+    last_quick_reconcile: { outcome: FullReconcileOutcome; at: string; duration_ms: number; error: string | null; zones: number } | null;
     /** Share of successful runs among the last RECENT_RECONCILES full reconciles; null before the first. */
     sync_success_rate: number | null;
     /** Retries scheduled per upstream request, since start. */

@@ -8,7 +8,9 @@ import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult } from './full.js';
+import { createRequestCoverage } from './coverage.js';
 import { createReadLedger, type ReadLedger } from './ledger.js';
+import { createZoneReader } from './read.js';
 import { createTargetMemory } from './memory.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
@@ -47,6 +49,13 @@ export interface Engine {
    * after it (requests arriving meanwhile share that run).
    */
   fullReconcile(trigger: Trigger, options?: FullReconcileOptions): Promise<FullReconcileResult>;
+  /**
+   * A quick reconcile: only the zones that moved since the start of the last complete run (minus
+   * `skewMs` for NetBox's clock and slow commits), judged from the listings. A deep run instead
+   * when no complete run is known yet. Shares the one-at-a-time rule; a deep request waiting beside
+   * it wins.
+   */
+  quickReconcile(trigger: Trigger, skewMs: number): Promise<FullReconcileResult>;
   isFullReconcileRunning(): boolean;
   /** The configured targets' names. */
   targetNames(): string[];
@@ -62,13 +71,15 @@ export interface Engine {
 
 export function createEngine(opts: EngineOptions): Engine {
   const ledger = createReadLedger();
+  const coverage = createRequestCoverage();
   const targets: TargetState[] = opts.targets.map((target) => ({ target, memory: createTargetMemory() }));
   const task: ZoneTaskDeps = {
-    netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
+    reader: createZoneReader(opts.netbox, targets.map((t) => t.target.scope)),
+    targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, coverage,
     ...(opts.observer ? { observer: opts.observer } : {}),
   };
   const runner = createZoneRunner({
-    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,
+    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff, coverage,
     ...(opts.queueObserver ? { queueObserver: opts.queueObserver } : {}),
   });
 
@@ -95,13 +106,19 @@ export function createEngine(opts: EngineOptions): Engine {
 
   let running: Promise<FullReconcileResult> | null = null;
   let next: Promise<FullReconcileResult> | null = null;
+  let nextOptions: FullReconcileOptions = {};
   let stopping = false;
+  /** Wall ms at the start of the last run over every zone and target that did not fail. */
+  let lastCompleteAt: number | null = null;
 
   function start(trigger: Trigger, options: FullReconcileOptions): Promise<FullReconcileResult> {
+    const startedAt = opts.clock.now();
+    const complete = options.zones === undefined && options.targets === undefined && !(options.dryRun ?? opts.settings.dryRun);
     const run = runFullReconcile({
       netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
       runZone, concurrency: opts.workers, isStopping: () => stopping,
     }, trigger, options).then((result) => {
+      if (complete && result.outcome !== 'failure') lastCompleteAt = startedAt;
       try {
         opts.onFullReconcile?.(result);
       } catch (err) {
@@ -113,19 +130,29 @@ export function createEngine(opts: EngineOptions): Engine {
     return running;
   }
 
+  function fullReconcile(trigger: Trigger, options: FullReconcileOptions = {}): Promise<FullReconcileResult> {
+    if (!running) return start(trigger, options);
+    if (!next) {
+      nextOptions = options;
+      next = running.then(() => {
+        next = null;
+        return start(trigger, nextOptions);
+      });
+    } else if (nextOptions.quick && !options.quick) {
+      // A deep request waiting beside a quick one: the deep run serves both.
+      const { quick: _quick, ...deep } = nextOptions;
+      nextOptions = deep;
+    }
+    return next;
+  }
+
   return {
     runner,
     ledger,
     reconcileZone: runZone,
-    fullReconcile(trigger, options = {}) {
-      if (!running) return start(trigger, options);
-      if (!next) {
-        next = running.then(() => {
-          next = null;
-          return start(trigger, options);
-        });
-      }
-      return next;
+    fullReconcile,
+    quickReconcile(trigger, skewMs) {
+      return fullReconcile(trigger, lastCompleteAt === null ? {} : { quick: { since: lastCompleteAt - skewMs } });
     },
     isFullReconcileRunning: () => running !== null,
     targetNames: () => targets.map((t) => t.target.name),

@@ -10,16 +10,16 @@ import { toZoneName } from '../core/names.js';
 import { planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
 import { checkZonePlan } from '../core/safety.js';
 import type { DesiredZone, SourceRecord, SourceZone, ZoneName } from '../core/types.js';
-import type { NetboxSource } from '../netbox/source.js';
 import { actualFromPdns } from '../pdns/actual.js';
 import type { PdnsZone } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import { TerminalError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { applyPlan } from './apply.js';
+import type { RequestCoverage } from './coverage.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
-import { readZoneFromNetbox } from './read.js';
+import type { ZoneReader } from './read.js';
 import { inScope, type EngineObserver, type EngineSettings, type FailureReason, type Target, type ZoneResult, type ZoneTaskOptions } from './types.js';
 
 /** A target with what the engine remembers for it. */
@@ -29,13 +29,16 @@ export interface TargetState {
 }
 
 export interface ZoneTaskDeps {
-  netbox: NetboxSource;
+  /** This zone's NetBox data, batched with other zone tasks' reads of the same moment. */
+  reader: ZoneReader;
   targets: readonly TargetState[];
   logger: Logger;
   clock: Clock;
   settings: EngineSettings;
   ledger: ReadLedger;
   observer?: EngineObserver;
+  /** Told when this task reads NetBox itself, so events that read answers need no run. */
+  coverage?: RequestCoverage;
 }
 
 /** Why a target has no NetBox zone: none of this name in its nameserver's (and view's) zones. */
@@ -98,8 +101,10 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
   async function readNetbox(): Promise<{ netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }> {
     const source = options.source;
     if (source && !deps.ledger.readSince(zone, source.readAt)) return { netboxZones: source.netboxZones, records: source.records };
-    deps.ledger.noteRead(zone, deps.clock.monotonic());
-    return readZoneFromNetbox(deps.netbox, zone, deps.targets.map((t) => t.target.scope));
+    const at = deps.clock.monotonic();
+    deps.ledger.noteRead(zone, at);
+    deps.coverage?.readStarting(zone, at);
+    return deps.reader.read(zone);
   }
 
   /** What NetBox wants this target to hold: the one zone of this name in its scope (built once per NetBox zone). */

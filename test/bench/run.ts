@@ -11,8 +11,9 @@
  *
  * Sizes: BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 (a small smoke run), BENCH_OUT (JSON
  * path), BENCH_BACKEND (sqlite3 | gpgsql | both: the whole run once per backend, then the headline
- * figures side by side), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof), BENCH_DAEMON_NODE_ARGS
- * (node flags for the daemon, e.g. --max-old-space-size=128). Any NETBOX_PDNS_*
+ * figures side by side), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof),
+ * BENCH_DAEMON_NODE_ARGS (node flags for the daemon, e.g. --max-old-space-size=128), BENCH_REVERSE=0
+ * (no reverse zones, so a change is one zone's instead of NetBox's record + PTR + zone fan-out). Any NETBOX_PDNS_*
  * variable set here is passed to the daemon (e.g. NETBOX_PDNS_WORKERS=8).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   results.diff = benchDiff(sizes.diffZones, sizes.diffRrsets);
 
   log(`loading the fake NetBox: ${sizes.zones} zones × ${sizes.rrsets} records`);
-  const store = loadStore(sizes.zones, sizes.rrsets);
+  const store = loadStore(sizes.zones, sizes.rrsets, process.env.BENCH_REVERSE !== '0');
   const specs = createSpecs(desiredZones(store));
   const zoneNames = specs.map((s) => s.name);
   const rrsetsTotal = specs.reduce((n, s) => n + s.rrsets.length, 0);
@@ -142,16 +143,17 @@ async function main(): Promise<void> {
   results.drift = { ...drift, drifted: drifted.length, onlyDriftedZonesWritten: onlyThose };
 
   log('floor: one change by hand (NetBox read + PowerDNS GET + PATCH)');
-  const zone0 = store.listZones()[0];
+  // The changes are made to forward zones' A records (their PTRs follow in the reverse zones).
+  const zones = store.listZones().filter((z) => !z.name.endsWith('.arpa'));
+  const zone0 = zones[0];
   const rec0 = aRecords(store, zone0?.id ?? 0)[0];
   const rec0Value = store.getRecord(rec0?.id ?? 0)?.value ?? '';
   const floorChange = await changeFloor({
-    pdns: asPdns(pdns), dnsPort: pdns.dnsPort, netboxUrl: netbox.url, netboxToken: FAKE_NETBOX_TOKEN, zone: zoneNames[0] ?? '', zoneId: zone0?.id ?? 0,
+    pdns: asPdns(pdns), dnsPort: pdns.dnsPort, netboxUrl: netbox.url, netboxToken: FAKE_NETBOX_TOKEN, zone: `${zone0?.name ?? ''}.`, zoneId: zone0?.id ?? 0,
     fqdn: rec0?.fqdn ?? '', originalIp: rec0Value, n: sizes.latencyChanges,
   });
 
   const client = await mqtt.connectAsync(started.brokerUrl, { protocolVersion: 4, clientId: `bench-pub-${process.pid}` });
-  const zones = store.listZones();
   log(`event latency: ${sizes.latencyChanges} sequential changes`);
   const latencyRecords = zones.slice(1).map((z) => aRecords(store, z.id)[0]).filter((r): r is ARecord => r !== undefined);
   let before = await daemon.counters();
