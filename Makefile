@@ -16,7 +16,7 @@ help:
 	@echo "make build      compile TypeScript to dist/"
 	@echo "make lint       tsc --noEmit and eslint"
 	@echo "make run        run the daemon (needs NETBOX_PDNS_* settings)"
-	@echo "make bench      benchmarks against a real PowerDNS (BENCH_ZONES, BENCH_RRSETS, BENCH_QUICK=1)"
+	@echo "make bench      benchmarks against a real PowerDNS (BENCH_ZONES, BENCH_RRSETS, BENCH_QUICK=1, BENCH_BACKEND=sqlite3|gpgsql|both)"
 	@echo "make bench-curve the sync benchmarks at 200, 2000 and 10000 zones: cost per zone"
 	@echo "make docs       regenerate the docs generated from the config schema"
 

@@ -72,6 +72,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     zones: (server) => status.counts(server),
     rrsetsRejected: (server) => core.engine.rejectedRrsets(server),
     up: (server) => status.snapshotTarget(server)?.reachable ?? true,
+    writeConcurrency: (server) => core.pdnsWrites.get(server)?.state().concurrency ?? 1,
+    writesInFlight: (server) => core.pdnsWrites.get(server)?.state().inFlight ?? 0,
   });
 
   const interpreter = createEventInterpreter({
@@ -166,6 +168,10 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
+      writes: Object.fromEntries([...core.pdnsWrites].map(([name, w]) => {
+        const s = w.state();
+        return [name, { backend: s.backend, concurrency: s.concurrency, source: s.source, inFlight: s.inFlight }];
+      })),
     });
   }
 
@@ -250,6 +256,9 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         });
         intake.start();
       }
+      // Each server's backend decides its write concurrency; read now so the log and /status say it
+      // at once (a write would wait for it anyway). It logs what it found.
+      for (const writes of core.pdnsWrites.values()) void writes.detect();
       cron.resume();
       quickCron?.resume();
       if (config.sync_on_startup) {

@@ -86,10 +86,15 @@ export const UPSTREAM_OPTIONS = {
     ...FILE, 'x-group': 'powerdns',
     description: 'PEM file of extra CA certificates for the PowerDNS API.',
   },
+  pdns_concurrent_writes: {
+    type: 'string', pattern: '^(auto|[1-9]|[1-5][0-9]|6[0-4])$', default: 'auto', 'x-group': 'powerdns',
+    'x-allowed': 'must be auto or an integer between 1 and 64',
+    description: 'PATCH/PUT/DELETE requests in flight at once per PowerDNS server: `auto` reads the backend from its /config (`launch`): 1 on gsqlite3 (concurrent writes fail there) or anything unknown, 8 on gpgsql/gmysql; a number is used as it is (a warning when the backend is sqlite). Zone creates run up to 8 at once either way.',
+  },
   pdns_targets: {
     type: 'string', minLength: 1, 'x-group': 'powerdns',
-    'x-allowed': 'must be a JSON list of {name, url, server_id?, zone_kind?, notify?, nb_ns_id?, nb_view_id?}',
-    description: 'Several PowerDNS servers from one daemon (instead of PDNS_URL/PDNS_TOKEN): a JSON list of targets, each with a name (a label in metrics and /status), its URL and optionally its server id, zone kind, NOTIFY and NetBox nameserver/view filter (defaults: the single-server settings). Each key comes from `NETBOX_PDNS_PDNS_TOKEN_<NAME>` (or `_FILE`, or the credential `pdns_token_<name>`).',
+    'x-allowed': 'must be a JSON list of {name, url, server_id?, zone_kind?, notify?, nb_ns_id?, nb_view_id?, concurrent_writes?}',
+    description: 'Several PowerDNS servers from one daemon (instead of PDNS_URL/PDNS_TOKEN): a JSON list of targets, each with a name (a label in metrics and /status), its URL and optionally its server id, zone kind, NOTIFY, write concurrency (`concurrent_writes`: auto or 1-64) and NetBox nameserver/view filter (defaults: the single-server settings). Each key comes from `NETBOX_PDNS_PDNS_TOKEN_<NAME>` (or `_FILE`, or the credential `pdns_token_<name>`).',
   },
 
   // --- sync ---

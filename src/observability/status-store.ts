@@ -99,11 +99,15 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     return { status: degraded ? 'Degraded' : problems.length > 0 ? 'Warning' : 'Healthy', problems };
   }
 
-  function targetStates(): Record<string, TargetState> {
+  function targetStates(writes: StatusExtra['writes'] = {}): Record<string, TargetState> {
     const out: Record<string, TargetState> = {};
     for (const [name, t] of targets) {
       const c = book.counts(name);
-      out[name] = { reachable: t.ok, last_error: t.last_error, last_error_at: t.last_error_at, last_success: t.last_success, zones_managed: c.managed, zones_failing: c.failing, zones_refused: c.refused };
+      const w = writes[name];
+      out[name] = {
+        reachable: t.ok, last_error: t.last_error, last_error_at: t.last_error_at, last_success: t.last_success, zones_managed: c.managed, zones_failing: c.failing, zones_refused: c.refused,
+        ...(w ? { backend: w.backend, write_concurrency: w.concurrency, write_concurrency_source: w.source, writes_in_flight: w.inFlight } : {}),
+      };
     }
     return out;
   }
@@ -189,7 +193,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
           lock_contention_events: extra.lock_contention_events,
         },
         upstreams: { pdns: { ...upstreams.pdns }, netbox: { ...upstreams.netbox } },
-        targets: targetStates(),
+        targets: targetStates(extra.writes),
         zones: {
           managed, failing_count: failing.length, refused_count: refused, rejected_rrsets: rejectedRrsets,
           failing: failing.slice(0, MAX_FAILING_LISTED),

@@ -29,6 +29,22 @@ export interface TargetState {
   zones_managed: number;
   zones_failing: number;
   zones_refused: number;
+  /** The storage PowerDNS reports (`launch`: `gsqlite3`, `gpgsql`, …); null until read. In the daemon's document. */
+  backend?: string | null;
+  /** PATCH/PUT/DELETE requests allowed in flight at once now. */
+  write_concurrency?: number;
+  /** Where that comes from: `configured`, `detected` (from the backend), `default` (1 until the backend is read). */
+  write_concurrency_source?: 'configured' | 'detected' | 'default';
+  /** Writes (creates included) running now. */
+  writes_in_flight?: number;
+}
+
+/** What the write gate of one target reports at read time. */
+export interface TargetWrites {
+  backend: string | null;
+  concurrency: number;
+  source: 'configured' | 'detected' | 'default';
+  inFlight: number;
 }
 
 /** A zone that needs a look: failing, refused, or holding rrsets PowerDNS refused. */
@@ -74,6 +90,8 @@ export interface StatusExtra {
   mqtt: object | { enabled: false };
   queue: { pending: number; running: number };
   lock_contention_events: number;
+  /** Each target's write gate, by target name. */
+  writes?: Record<string, TargetWrites>;
 }
 
 export interface StatusDocument {

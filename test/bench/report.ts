@@ -66,7 +66,7 @@ export function printTable(r: Tree): void {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
   const line = (row: string[]): string => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   const out = [
-    `netbox-pdns bench: ${fmt(g('data.zones'))} zones, ${fmt(g('data.rrsets'))} rrsets; ${fmt(g('machine.cpus'))} × ${fmt(g('machine.cpuModel'))}, node ${fmt(g('machine.node'))}`,
+    `netbox-pdns bench: ${fmt(g('data.zones'))} zones, ${fmt(g('data.rrsets'))} rrsets; PowerDNS on ${fmt(g('pdnsBackend.backend'))}${g('pdnsBackend.postgres') !== undefined ? ` (PostgreSQL ${fmt(g('pdnsBackend.postgres'))})` : ''}, daemon write concurrency ${fmt(g('pdnsBackend.writeConcurrency'))}; ${fmt(g('machine.cpus'))} × ${fmt(g('machine.cpuModel'))}, node ${fmt(g('machine.node'))}`,
     line(rows[0] ?? []),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.slice(1).map(line),

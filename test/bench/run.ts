@@ -1,6 +1,7 @@
 /**
- * `make bench`: scale, latency and cost of netbox-pdns against a real PowerDNS (sqlite3, loopback)
- * and the fake NetBox, each beside its floor (the same work done by a bare script), in one run.
+ * `make bench`: scale, latency and cost of netbox-pdns against a real PowerDNS (loopback; sqlite3, or
+ * gpgsql on a throw-away PostgreSQL with BENCH_BACKEND) and the fake NetBox, each beside its floor
+ * (the same work done by a bare script, on the same backend), in one run.
  * Prints a table and writes the same figures as JSON (path printed). Benchmarks are not tests:
  * nothing here fails on a timing.
  *
@@ -9,10 +10,12 @@
  * (daemon-child.ts) so its RSS and CPU are its own; PowerDNS instances are started fresh per floor.
  *
  * Sizes: BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 (a small smoke run), BENCH_OUT (JSON
- * path), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof), BENCH_DAEMON_NODE_ARGS
- * (node flags for the daemon, e.g. --max-old-space-size=128), BENCH_REVERSE=0 (no reverse zones, so a
- * change is one zone's instead of NetBox's record + PTR + zone fan-out), BENCH_SECTIONS=sync (only the
- * cold, no-op, quick and drift sections: what `make bench-curve` runs at each size). Any NETBOX_PDNS_*
+ * path), BENCH_BACKEND (sqlite3 | gpgsql | both: the whole run once per backend, then the headline
+ * figures side by side), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof),
+ * BENCH_DAEMON_NODE_ARGS (node flags for the daemon, e.g. --max-old-space-size=128), BENCH_REVERSE=0
+ * (no reverse zones, so a change is one zone's instead of NetBox's record + PTR + zone fan-out),
+ * BENCH_SECTIONS=sync (only the cold, no-op, quick and drift sections: what `make bench-curve` runs at
+ * each size). Any NETBOX_PDNS_*
  * variable set here is passed to the daemon (e.g. NETBOX_PDNS_WORKERS=8).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,8 @@ import { measureFull } from './sections.js';
 import { listZones, patchZone, replaceA, type Pdns } from './pdns-direct.js';
 import { printTable } from './report.js';
 import { round, since } from './stats.js';
+import { benchBackends, createBenchStorage } from './backend.js';
+import { runEachBackend } from './both.js';
 
 const KEY = 'bench-pdns-api-key-5e1f';
 /** The original Python connector's serial-skipping no-op run at 2,000 zones (issue 17), for comparison. */
@@ -53,12 +58,15 @@ const sizes = {
 sizes.driftZones = Math.max(1, Math.round(sizes.zones * 0.01));
 sizes.burstZones = Math.min(sizes.burstZones, sizes.zones);
 
+const backends = benchBackends(process.env.BENCH_BACKEND);
+const storage = createBenchStorage(backends[0] ?? 'sqlite3');
 const servers: PdnsServer[] = [];
 let daemon: DaemonProc | null = null;
 let netbox: FakeNetbox | null = null;
 
+/** A new PowerDNS on the run's backend (on gpgsql: a new database in the run's cluster). */
 async function freshPdns(): Promise<PdnsServer> {
-  const server = await startPdns({ apiKey: KEY });
+  const server = await startPdns({ apiKey: KEY, ...(await storage.pdnsOptions()) });
   servers.push(server);
   return server;
 }
@@ -76,7 +84,7 @@ async function main(): Promise<void> {
   const daemonLog = join(dirname(outFile), `daemon-${stamp}.log`);
   const results: Record<string, unknown> = {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
-    sizes, quick, startedAt: new Date().toISOString(),
+    sizes, quick, startedAt: new Date().toISOString(), pdnsBackend: storage.describe(),
   };
 
   log(`pure diff: ${sizes.diffZones} zones × ${sizes.diffRrsets} rrsets`);
@@ -112,7 +120,7 @@ async function main(): Promise<void> {
     NETBOX_PDNS_HTTP_HOST: '127.0.0.1', NETBOX_PDNS_HTTP_PORT: String(await freePort()),
     NETBOX_PDNS_MQTT_BROKER_URL: 'embedded', NETBOX_PDNS_EMBEDDED_BROKER_HOST: '127.0.0.1',
     NETBOX_PDNS_EMBEDDED_BROKER_PORT: String(await freePort()), NETBOX_PDNS_MQTT_CLIENT_ID: `netbox-pdns-bench-${process.pid}`,
-    NETBOX_PDNS_SYNC_ON_STARTUP: 'false', NETBOX_PDNS_SYNC_CRONTAB: '0 0 1 1 *', NETBOX_PDNS_LOG_FORMAT: 'json',
+    NETBOX_PDNS_SYNC_ON_STARTUP: 'false', NETBOX_PDNS_SYNC_CRONTAB: '0 0 1 1 *', NETBOX_PDNS_QUICK_SYNC_CRONTAB: 'off', NETBOX_PDNS_LOG_FORMAT: 'json',
     ...passThrough,
   }, daemonLog);
   const base = `http://127.0.0.1:${started.httpPort}`;
@@ -161,7 +169,7 @@ async function main(): Promise<void> {
   results.drift = { ...drift, drifted: drifted.length, onlyDriftedZonesWritten: onlyThose };
 
   if (process.env.BENCH_SECTIONS === 'sync') {
-    await finish(results, outFile);
+    await finish(results, outFile, base);
     return;
   }
 
@@ -208,10 +216,13 @@ async function main(): Promise<void> {
   };
   await client.endAsync();
 
-  await finish(results, outFile);
+  await finish(results, outFile, base);
 }
 
-async function finish(results: Record<string, unknown>, outFile: string): Promise<void> {
+async function finish(results: Record<string, unknown>, outFile: string, base: string): Promise<void> {
+  // What the daemon found (its /status): the backend it detected and the write concurrency it used.
+  const target = ((await (await fetch(`${base}/status`)).json()) as { targets?: Record<string, { backend?: string; write_concurrency?: number }> }).targets?.default;
+  results.pdnsBackend = { ...storage.describe(), detected: target?.backend ?? null, writeConcurrency: target?.write_concurrency ?? null };
   const final = await (daemon as DaemonProc).counters();
   results.daemon = { ...(results.daemon as object), maxRssMb: round(final.maxRssMb), cpuMs: round(final.cpuMs) };
   results.finishedAt = new Date().toISOString();
@@ -224,10 +235,17 @@ async function cleanup(): Promise<void> {
   await daemon?.stop().catch(() => undefined);
   await netbox?.close().catch(() => undefined);
   for (const s of servers) await s.stop().catch(() => undefined);
+  await storage.close().catch(() => undefined);
 }
 
 const t0 = performance.now();
-main().then(
+const run = backends.length > 1
+  ? () => {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return runEachBackend(backends, (b) => resolve(join('bench-results', `bench-${stamp}-${b}.json`)));
+  }
+  : main;
+run().then(
   async () => {
     await cleanup();
     log(`done in ${round(since(t0) / 1000)} s`);
