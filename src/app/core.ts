@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { secretValues, type Config, type TargetConfig } from '../config/index.js';
 import { createScrubber } from '../upstream/scrub.js';
 import { createNetboxClient } from '../netbox/client.js';
-import { createPdnsClient } from '../pdns/client.js';
+import { createPdnsClient, type PdnsClient } from '../pdns/client.js';
 import { createRetrier } from '../upstream/retry.js';
 import { createZoneLock, type ZoneLockObserver } from '../reconcile/zone-lock.js';
 import { createEngine, type Engine } from '../reconcile/engine.js';
@@ -42,6 +42,8 @@ export interface Core {
   targets: Target[];
   engine: Engine;
   lockStats(): { contentionEvents: number };
+  /** Each target's write gate by target name: its backend, concurrency and writes in flight. */
+  pdnsWrites: ReadonlyMap<string, PdnsClient['writes']>;
 }
 
 /**
@@ -130,6 +132,8 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     observer,
     scrub,
     target: t.name,
+    concurrentWrites: t.concurrentWrites,
+    clock: deps.clock,
   }));
   const lock = createZoneLock({
     clock: deps.clock,
@@ -151,5 +155,6 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     ...(deps.queueObserver ? { queueObserver: deps.queueObserver } : {}),
     ...(deps.onFullReconcile ? { onFullReconcile: deps.onFullReconcile } : {}),
   });
-  return { netbox, targets, engine, lockStats: () => lock.stats() };
+  const pdnsWrites = new Map(config.targets.map((t, i) => [t.name, (clients[i] as PdnsClient).writes]));
+  return { netbox, targets, engine, lockStats: () => lock.stats(), pdnsWrites };
 }

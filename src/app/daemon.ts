@@ -78,6 +78,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     zones: (server) => status.counts(server),
     rrsetsRejected: (server) => core.engine.rejectedRrsets(server),
     up: (server) => status.snapshotTarget(server)?.reachable ?? true,
+    writeConcurrency: (server) => core.pdnsWrites.get(server)?.state().concurrency ?? 1,
+    writesInFlight: (server) => core.pdnsWrites.get(server)?.state().inFlight ?? 0,
   });
 
   const interpreter = createEventInterpreter({
@@ -90,7 +92,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
     if (interpretation.kind === 'zones') {
-      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true);
+      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, interpretation.requestId);
     } else if (interpretation.kind === 'full') {
       log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
       requestFullReconcile('event');
@@ -154,14 +156,28 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   const cron = new Cron(config.sync_crontab, { protect: true, paused: true, catch: (e) => log.error(`cron callback failed: ${errorMessage(e)}`) },
     async () => { await runFullReconcile('cron'); });
+  // The quick reconcile: only zones whose listings moved; protect: never two of its own at once.
+  const quickCron = config.quick_sync_crontab === 'off' ? null : new Cron(config.quick_sync_crontab, {
+    protect: true, paused: true, catch: (e) => log.error(`quick reconcile callback failed: ${errorMessage(e)}`),
+  }, async () => {
+    if (stopping) return;
+    await core.engine.quickReconcile('quick', config.quick_sync_skew * 1000);
+  });
 
   function snapshot(): object {
     const next = cron.nextRun();
     return status.snapshot({
-      scheduler: { running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null },
+      scheduler: {
+        running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null,
+        next_quick_run: quickCron?.nextRun()?.toISOString() ?? null,
+      },
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
+      writes: Object.fromEntries([...core.pdnsWrites].map(([name, w]) => {
+        const s = w.state();
+        return [name, { backend: s.backend, concurrency: s.concurrency, source: s.source, inFlight: s.inFlight }];
+      })),
       ...replicationStatus(),
     });
   }
@@ -259,8 +275,12 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         });
         intake.start();
       }
+      // Each server's backend decides its write concurrency; read now so the log and /status say it
+      // at once (a write would wait for it anyway). It logs what it found.
+      for (const writes of core.pdnsWrites.values()) void writes.detect();
       cron.resume();
       secondaries?.start();
+      quickCron?.resume();
       if (config.sync_on_startup) {
         status.initialSyncStarted();
         void runFullReconcile('startup').then((result) => {
@@ -276,6 +296,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       log.info('stopping: intake and cron first, then running zone tasks');
       cron.stop();
       secondaries?.stop();
+      quickCron?.stop();
       cancelRetry?.();
       await intake?.stop();
       const drained = await core.engine.drain(config.shutdown_timeout * 1000);

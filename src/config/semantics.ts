@@ -100,10 +100,11 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
   const protectWhy = protect === undefined ? null : protectRulesProblem(protect);
   if (protectWhy !== null) problems.push(`${subject('protected_rrsets')}: ${protectWhy}`);
 
-  const crontab = str('sync_crontab');
-  if (crontab !== undefined) {
+  for (const key of ['sync_crontab', 'quick_sync_crontab'] as const) {
+    const crontab = str(key);
+    if (crontab === undefined || (key === 'quick_sync_crontab' && crontab === 'off')) continue;
     const why = cronProblem(crontab);
-    if (why !== undefined) problems.push(`${subject('sync_crontab')}: not a valid crontab (croner: ${why})`);
+    if (why !== undefined) problems.push(`${subject(key)}: not a valid crontab (croner: ${why}${key === 'quick_sync_crontab' ? '; or `off`' : ''})`);
   }
 
   const broker = str('mqtt_broker_url');

@@ -21,12 +21,23 @@ export interface TargetConfig {
   nbNsId: number;
   /** Only zones of this NetBox view (none: every view). */
   nbViewId?: number;
+  /** PATCH/PUT/DELETE in flight at once: `auto` (from the backend PowerDNS reports) or a number. */
+  concurrentWrites: ConcurrentWritesSetting;
   /** The catalog zone (absolute, lower case) this target's zones are members of; none without one. */
   catalogZone?: string;
 }
 
+/** `auto` or a fixed number of writes in flight (1–64). */
+export type ConcurrentWritesSetting = 'auto' | number;
+export const MAX_CONCURRENT_WRITES = 64;
+
+/** The validated option text (`auto` or digits) as a setting. */
+export function concurrentWritesSetting(text: string): ConcurrentWritesSetting {
+  return text === 'auto' ? 'auto' : Number(text);
+}
+
 export const TARGET_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
-const FIELDS = new Set(['name', 'url', 'token', 'server_id', 'zone_kind', 'notify', 'nb_ns_id', 'nb_view_id', 'catalog_zone']);
+const FIELDS = new Set(['name', 'url', 'token', 'server_id', 'zone_kind', 'notify', 'nb_ns_id', 'nb_view_id', 'concurrent_writes', 'catalog_zone']);
 const ZONE_NAME = /^([a-z0-9_]([a-z0-9_-]{0,62})\.)*[a-z0-9_][a-z0-9_-]{0,62}\.?$/i;
 
 /** `Catalog.Invalid` → `catalog.invalid.` (PowerDNS lower-cases catalog names). */
@@ -88,6 +99,14 @@ export interface TargetDefaults {
   notify: boolean;
   nbNsId: number;
   nbViewId?: number;
+  concurrentWrites: ConcurrentWritesSetting;
+}
+
+/** A target's `concurrent_writes`: "auto", or an integer 1–64 (also as digits). */
+function parseConcurrentWrites(value: unknown): ConcurrentWritesSetting | undefined {
+  if (value === 'auto') return 'auto';
+  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
+  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_CONCURRENT_WRITES ? n as number : undefined;
 }
 
 /**
@@ -125,6 +144,8 @@ export function validateTargets(entries: RawTarget[], tokens: ReadonlyMap<string
     if (!Number.isInteger(nbNsId) || (nbNsId as number) < 1) bad('nb_ns_id', 'must be an integer >= 1');
     const nbViewId = e.nb_view_id ?? defaults.nbViewId;
     if (nbViewId !== undefined && (!Number.isInteger(nbViewId) || (nbViewId as number) < 1)) bad('nb_view_id', 'must be an integer >= 1');
+    const concurrentWrites = parseConcurrentWrites(e.concurrent_writes ?? defaults.concurrentWrites);
+    if (concurrentWrites === undefined) bad('concurrent_writes', `must be "auto" or an integer between 1 and ${MAX_CONCURRENT_WRITES}`);
     const token = typeof name === 'string' ? tokens.get(name) ?? (typeof e.token === 'string' && e.token !== '' ? e.token : undefined) : undefined;
     if (typeof name === 'string' && TARGET_NAME.test(name) && token === undefined) {
       bad('token', `not set: set ${targetTokenEnv(name)} (or ${targetTokenEnv(name)}_FILE, or the credential ${targetTokenCredentials(name)[0]})`);
@@ -134,6 +155,7 @@ export function validateTargets(entries: RawTarget[], tokens: ReadonlyMap<string
         name: name as string, url: url as string, token: token as string, serverId: serverId as string,
         zoneKind: zoneKind as TargetConfig['zoneKind'], notify: notify as boolean, nbNsId: nbNsId as number,
         ...(nbViewId !== undefined ? { nbViewId: nbViewId as number } : {}),
+        concurrentWrites: concurrentWrites as ConcurrentWritesSetting,
         ...(typeof catalog === 'string' && catalog !== '' ? { catalogZone: catalogName(catalog) } : {}),
       });
     }

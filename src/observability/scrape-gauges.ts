@@ -23,6 +23,10 @@ export interface ScrapeReaders {
   rrsetsRejected: (server: string) => number;
   /** Whether the target's last request reached it. */
   up: (server: string) => boolean;
+  /** PATCH/PUT/DELETE the target's write gate lets in flight at once (1 on sqlite). */
+  writeConcurrency: (server: string) => number;
+  /** Writes (creates included) in flight to the target now. */
+  writesInFlight: (server: string) => number;
   /** Zones lagging on this secondary (configured address) at its last SOA check. */
   secondaryLagging: (address: string) => number;
 }
@@ -61,6 +65,8 @@ export function registerScrapeGauges(registry: Registry, servers: readonly strin
   perServer('zones_failing', 'Zones whose last task failed.', (s) => zones(s).failing);
   perServer('rrsets_rejected', 'Rrsets PowerDNS refused (422) that are held back until their NetBox content changes.', (s) => readers.rrsetsRejected?.(s) ?? 0);
   perServer('server_up', '1 while the PowerDNS server answered its last request, else 0.', (s) => (readers.up?.(s) ?? true ? 1 : 0));
+  perServer('pdns_write_concurrency', 'PATCH/PUT/DELETE requests let in flight at once to the server: 1 on sqlite or an unknown backend, more on PostgreSQL/MySQL (pdns_concurrent_writes).', (s) => readers.writeConcurrency?.(s) ?? 1);
+  perServer('pdns_writes_in_flight', 'Writes (zone creates included) in flight to the server now.', (s) => readers.writesInFlight?.(s) ?? 0);
   new Gauge<'reason' | 'server'>({
     name: `${METRIC_PREFIX}rrsets_kept`, help: 'Rrsets kept as PowerDNS holds them although NetBox differs, by reason (last plan of each zone).',
     labelNames: ['reason', 'server'], registers,

@@ -40,7 +40,8 @@ export interface StatusStore {
   recordZoneResult(result: ZoneResult): void;
   /** Counts for the scrape-time gauges, the same as the document's; of one target when named. */
   counts(target?: string): StatusCounts;
-  recordFullReconcile(run: { outcome: FullReconcileOutcome; error?: string; durationMs: number }): void;
+  /** A deep full reconcile ended; with `quickZones`, a quick one that looked at that many zones. */
+  recordFullReconcile(run: { outcome: FullReconcileOutcome; error?: string; durationMs: number; quickZones?: number }): void;
   /** `target` names the PowerDNS target a PowerDNS request went to. */
   recordUpstream(upstream: UpstreamName, ok: boolean, error?: string, target?: string): void;
   recordRetry(): void;
@@ -83,6 +84,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   const initial = { started: false, completed: false, error: null as string | null, startTime: null as number | null };
   const recentOutcomes: FullReconcileOutcome[] = [];
   let lastReconcile: StatusDocument['reliability']['last_reconcile'] = null;
+  let lastQuick: StatusDocument['reliability']['last_quick_reconcile'] = null;
   let lastSuccessAt: number | null = null;
   /** Whether a full reconcile has succeeded since the initial sync failed (clears that Degraded cause). */
   let succeededSinceInitialError = false;
@@ -103,6 +105,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     if (!upstreams.netbox.ok) problems.push(`NetBox is failing: ${upstreams.netbox.last_error ?? ''}`);
     if (initial.error !== null && !succeededSinceInitialError) problems.push(`the initial sync failed: ${initial.error}`);
     if (lastReconcile?.outcome === 'failure') problems.push(`the last full reconcile failed: ${lastReconcile.error ?? ''}`);
+    if (lastQuick?.outcome === 'failure') problems.push(`the last quick reconcile failed: ${lastQuick.error ?? ''}`);
     const { failing, refused, rejectedRrsets } = book.counts();
     if (failing > 0) problems.push(`${failing} zone(s) failing (see zones.failing)`);
     const degraded = problems.length > 0;
@@ -116,11 +119,15 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     return { status: degraded ? 'Degraded' : problems.length > 0 ? 'Warning' : 'Healthy', problems };
   }
 
-  function targetStates(): Record<string, TargetState> {
+  function targetStates(writes: StatusExtra['writes'] = {}): Record<string, TargetState> {
     const out: Record<string, TargetState> = {};
     for (const [name, t] of targets) {
       const c = book.counts(name);
-      out[name] = { reachable: t.ok, last_error: t.last_error, last_error_at: t.last_error_at, last_success: t.last_success, zones_managed: c.managed, zones_failing: c.failing, zones_refused: c.refused };
+      const w = writes[name];
+      out[name] = {
+        reachable: t.ok, last_error: t.last_error, last_error_at: t.last_error_at, last_success: t.last_success, zones_managed: c.managed, zones_failing: c.failing, zones_refused: c.refused,
+        ...(w ? { backend: w.backend, write_concurrency: w.concurrency, write_concurrency_source: w.source, writes_in_flight: w.inFlight } : {}),
+      };
     }
     return out;
   }
@@ -147,6 +154,11 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
 
     recordFullReconcile(run) {
       const at = clock.now();
+      if (run.quickZones !== undefined) {
+        // Kept apart: a quick run every minute must not hide a failing deep one (last_sync, the alert).
+        lastQuick = { outcome: run.outcome, at: iso(at), duration_ms: Math.round(run.durationMs), error: cut(run.error), zones: run.quickZones };
+        return;
+      }
       lastReconcile = { outcome: run.outcome, at: iso(at), duration_ms: Math.round(run.durationMs), error: cut(run.error) };
       recentOutcomes.push(run.outcome);
       if (recentOutcomes.length > RECENT_RECONCILES) recentOutcomes.shift();
@@ -195,12 +207,13 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
         reliability: {
           last_sync: lastSuccessAt === null ? null : iso(lastSuccessAt),
           last_reconcile: lastReconcile === null ? null : { ...lastReconcile },
+          last_quick_reconcile: lastQuick === null ? null : { ...lastQuick },
           sync_success_rate: recentOutcomes.length === 0 ? null : successes / recentOutcomes.length,
           average_retry_rate: requests === 0 ? 0 : retries / requests,
           lock_contention_events: extra.lock_contention_events,
         },
         upstreams: { pdns: { ...upstreams.pdns }, netbox: { ...upstreams.netbox } },
-        targets: targetStates(),
+        targets: targetStates(extra.writes),
         ...(extra.replication ? { replication: extra.replication } : {}),
         zones: {
           managed, failing_count: failing.length, refused_count: refused, rejected_rrsets: rejectedRrsets,

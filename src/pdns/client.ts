@@ -1,19 +1,23 @@
 /**
  * The PowerDNS Authoritative API client (`PdnsApi` over HTTP). Every call goes through the shared
- * retrier under a descriptive operation name; the HTTP layer (http.ts) classifies failures and
- * serialises writes; bodies are kept below the request-size limit (chunk.ts).
+ * retrier under a descriptive operation name; the HTTP layer (http.ts) classifies failures; each
+ * write attempt passes the server's write gate (write-concurrency.ts: serialised on sqlite, n at once
+ * on PostgreSQL/MySQL); bodies are kept below the request-size limit (chunk.ts).
  * Behaviour of each endpoint: shared/reference/powerdns-api.md §3 and §8.
  */
 import type { ZoneName } from '../core/types.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { UpstreamError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import type { Retrier } from '../upstream/retry.js';
 import type { Scrubber } from '../upstream/scrub.js';
 import { patchBodyBytes, splitChanges } from './chunk.js';
-import { createPdnsHttp, type PdnsRequest } from './http.js';
+import { createPdnsHttp, type PdnsRequest, type PdnsResponse } from './http.js';
 import type { PdnsApi, PdnsMetadata, PdnsRRsetChange, PdnsTsigKey, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
 import { pdnsZoneId } from './zone-id.js';
+import type { ConcurrentWritesSetting } from './backend.js';
+import { createPdnsWrites, type PdnsWrites } from './write-concurrency.js';
 
 export { pdnsZoneId } from './zone-id.js';
 
@@ -38,6 +42,15 @@ export interface PdnsClientOptions {
   scrub?: Scrubber;
   /** The target's configured name, reported with each request (metrics). */
   target?: string;
+  /** Changes in flight at once: `auto` (default) reads the backend from PowerDNS's config. */
+  concurrentWrites?: ConcurrentWritesSetting;
+  /** For the backend re-read delay; the system clock by default. */
+  clock?: Clock;
+}
+
+/** The client, plus its write gate's state (for /status and tests). */
+export interface PdnsClient extends PdnsApi {
+  readonly writes: Pick<PdnsWrites, 'detect' | 'state'>;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -65,11 +78,27 @@ function parseJson<T>(operation: string, method: string, body: string): T {
 }
 
 /** Creates the client. Construction does no I/O. */
-export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
+export function createPdnsClient(opts: PdnsClientOptions): PdnsClient {
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const http = createPdnsHttp(opts);
   const { retrier, logger } = opts;
-  const run = (req: PdnsRequest) => retrier.run(req.operation, () => http.send(req), req.zone ? { zone: req.zone } : {});
+  const retried = (req: PdnsRequest, attempt: () => Promise<PdnsResponse>) => retrier.run(req.operation, attempt, req.zone ? { zone: req.zone } : {});
+  const writes = createPdnsWrites({
+    setting: opts.concurrentWrites ?? 'auto', logger, clock: opts.clock ?? systemClock,
+    ...(opts.target !== undefined ? { target: opts.target } : {}),
+    // The answer lists every setting, backend passwords too: it is parsed here and only `launch` kept.
+    readConfig: async () => {
+      const req: PdnsRequest = { operation: 'serverConfig', method: 'GET', path: 'config', endpoint: 'config', accept: [200] };
+      return parseJson<unknown>('serverConfig', 'GET', (await retried(req, () => http.send(req))).body);
+    },
+  });
+  // Reads are never gated; each write attempt is (a retry's backoff sleep holds no slot).
+  const run = async (req: PdnsRequest): Promise<PdnsResponse> => {
+    if (req.method === 'GET') return retried(req, () => http.send(req));
+    await writes.ready();
+    const kind = req.method === 'POST' ? 'create' : 'change';
+    return retried(req, () => writes.run(kind, () => http.send(req)));
+  };
   const zonePath = (zone: ZoneName): string => `zones/${pdnsZoneId(zone)}`;
 
   async function patchRRsets(zone: ZoneName, changes: PdnsRRsetChange[]): Promise<void> {
@@ -89,6 +118,8 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
   }
 
   return {
+    writes: { detect: () => writes.detect(), state: () => writes.state() },
+
     async serverInfo() {
       const res = await run({ operation: 'serverInfo', method: 'GET', path: '', endpoint: 'server', accept: [200] });
       const info = parseJson<{ version?: unknown }>('serverInfo', 'GET', res.body);

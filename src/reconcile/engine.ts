@@ -8,8 +8,10 @@ import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult } from './full.js';
+import { createRequestCoverage } from './coverage.js';
 import { createReadLedger, type ReadLedger } from './ledger.js';
 import { createCatalogService, type CatalogStatus } from './catalog.js';
+import { createZoneReader } from './read.js';
 import { createTargetMemory } from './memory.js';
 import { createTsigKeeper } from './tsig-key.js';
 import type { WorkQueueObserver } from './queue.js';
@@ -49,6 +51,13 @@ export interface Engine {
    * after it (requests arriving meanwhile share that run).
    */
   fullReconcile(trigger: Trigger, options?: FullReconcileOptions): Promise<FullReconcileResult>;
+  /**
+   * A quick reconcile: only the zones that moved since the start of the last complete run (minus
+   * `skewMs` for NetBox's clock and slow commits), judged from the listings. A deep run instead
+   * when no complete run is known yet. Shares the one-at-a-time rule; a deep request waiting beside
+   * it wins.
+   */
+  quickReconcile(trigger: Trigger, skewMs: number): Promise<FullReconcileResult>;
   isFullReconcileRunning(): boolean;
   /** The configured targets' names. */
   targetNames(): string[];
@@ -68,6 +77,7 @@ export interface Engine {
 
 export function createEngine(opts: EngineOptions): Engine {
   const ledger = createReadLedger();
+  const coverage = createRequestCoverage();
   const targets: TargetState[] = opts.targets.map((target) => {
     const logger = opts.logger.child(opts.targets.length > 1 ? { target: target.name } : {});
     const tsig = target.tsigKey ? createTsigKeeper(target.pdns, target.tsigKey, logger) : undefined;
@@ -76,11 +86,12 @@ export function createEngine(opts: EngineOptions): Engine {
     return { target, memory: createTargetMemory(), ...(tsig ? { tsig } : {}), ...(catalog ? { catalog } : {}) };
   });
   const task: ZoneTaskDeps = {
-    netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
+    reader: createZoneReader(opts.netbox, targets.map((t) => t.target.scope)),
+    targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, coverage,
     ...(opts.observer ? { observer: opts.observer } : {}),
   };
   const runner = createZoneRunner({
-    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,
+    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff, coverage,
     ...(opts.queueObserver ? { queueObserver: opts.queueObserver } : {}),
   });
 
@@ -107,13 +118,19 @@ export function createEngine(opts: EngineOptions): Engine {
 
   let running: Promise<FullReconcileResult> | null = null;
   let next: Promise<FullReconcileResult> | null = null;
+  let nextOptions: FullReconcileOptions = {};
   let stopping = false;
+  /** Wall ms at the start of the last run over every zone and target that did not fail. */
+  let lastCompleteAt: number | null = null;
 
   function start(trigger: Trigger, options: FullReconcileOptions): Promise<FullReconcileResult> {
+    const startedAt = opts.clock.now();
+    const complete = options.zones === undefined && options.targets === undefined && !(options.dryRun ?? opts.settings.dryRun);
     const run = runFullReconcile({
       netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
       runZone, concurrency: opts.workers, isStopping: () => stopping,
     }, trigger, options).then((result) => {
+      if (complete && result.outcome !== 'failure') lastCompleteAt = startedAt;
       try {
         opts.onFullReconcile?.(result);
       } catch (err) {
@@ -125,19 +142,29 @@ export function createEngine(opts: EngineOptions): Engine {
     return running;
   }
 
+  function fullReconcile(trigger: Trigger, options: FullReconcileOptions = {}): Promise<FullReconcileResult> {
+    if (!running) return start(trigger, options);
+    if (!next) {
+      nextOptions = options;
+      next = running.then(() => {
+        next = null;
+        return start(trigger, nextOptions);
+      });
+    } else if (nextOptions.quick && !options.quick) {
+      // A deep request waiting beside a quick one: the deep run serves both.
+      const { quick: _quick, ...deep } = nextOptions;
+      nextOptions = deep;
+    }
+    return next;
+  }
+
   return {
     runner,
     ledger,
     reconcileZone: runZone,
-    fullReconcile(trigger, options = {}) {
-      if (!running) return start(trigger, options);
-      if (!next) {
-        next = running.then(() => {
-          next = null;
-          return start(trigger, options);
-        });
-      }
-      return next;
+    fullReconcile,
+    quickReconcile(trigger, skewMs) {
+      return fullReconcile(trigger, lastCompleteAt === null ? {} : { quick: { since: lastCompleteAt - skewMs } });
     },
     isFullReconcileRunning: () => running !== null,
     targetNames: () => targets.map((t) => t.target.name),

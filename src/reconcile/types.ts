@@ -9,7 +9,8 @@ import type { PdnsApi, PdnsTsigKey, PdnsZoneSummary } from '../pdns/types.js';
 import type { ErrorClass } from '../util/errors.js';
 
 /** What asked for work: an event, the startup or cron reconcile, POST /sync, SIGHUP, the CLI, a retry. */
-export const TRIGGERS = ['event', 'startup', 'cron', 'api', 'signal', 'cli', 'retry'] as const;
+/** `quick`: the quick reconcile's schedule (only zones whose listings moved); `cron`: the deep one's. */
+export const TRIGGERS = ['event', 'startup', 'cron', 'quick', 'api', 'signal', 'cli', 'retry'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** How one zone task ended on one target. */

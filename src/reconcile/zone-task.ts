@@ -10,7 +10,6 @@ import { toZoneName } from '../core/names.js';
 import { canonicalKind, planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
 import { checkZonePlan } from '../core/safety.js';
 import type { DesiredZone, SourceRecord, SourceZone, ZoneName } from '../core/types.js';
-import type { NetboxSource } from '../netbox/source.js';
 import type { PdnsZone } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import { TerminalError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
@@ -19,9 +18,10 @@ import { applyPlan } from './apply.js';
 import type { CatalogService } from './catalog.js';
 import type { TsigKeeper } from './tsig-key.js';
 import { readActual } from './transfer-read.js';
+import type { RequestCoverage } from './coverage.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
-import { readZoneFromNetbox } from './read.js';
+import type { ZoneReader } from './read.js';
 import { inScope, type EngineObserver, type EngineSettings, type FailureReason, type Target, type ZoneResult, type ZoneTaskOptions } from './types.js';
 
 /** A target with what the engine remembers for it. */
@@ -35,13 +35,16 @@ export interface TargetState {
 }
 
 export interface ZoneTaskDeps {
-  netbox: NetboxSource;
+  /** This zone's NetBox data, batched with other zone tasks' reads of the same moment. */
+  reader: ZoneReader;
   targets: readonly TargetState[];
   logger: Logger;
   clock: Clock;
   settings: EngineSettings;
   ledger: ReadLedger;
   observer?: EngineObserver;
+  /** Told when this task reads NetBox itself, so events that read answers need no run. */
+  coverage?: RequestCoverage;
 }
 
 /** Why a target has no NetBox zone: none of this name in its nameserver's (and view's) zones. */
@@ -104,8 +107,10 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
   async function readNetbox(): Promise<{ netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }> {
     const source = options.source;
     if (source && !deps.ledger.readSince(zone, source.readAt)) return { netboxZones: source.netboxZones, records: source.records };
-    deps.ledger.noteRead(zone, deps.clock.monotonic());
-    return readZoneFromNetbox(deps.netbox, zone, deps.targets.map((t) => t.target.scope));
+    const at = deps.clock.monotonic();
+    deps.ledger.noteRead(zone, at);
+    deps.coverage?.readStarting(zone, at);
+    return deps.reader.read(zone);
   }
 
   /** What NetBox wants this target to hold: the one zone of this name in its scope (built once per NetBox zone). */

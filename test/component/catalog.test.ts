@@ -109,7 +109,7 @@ describe('component: catalog service', () => {
     const withCatalog = harness({ targets: [{ zoneKind: 'Master', catalog: CAT }] });
     for (let i = 0; i < 3; i++) netboxZone(withCatalog.store, `z${i}.example`, [['www', 'A', '192.0.2.1']]);
     for (const [name, zone] of zones.zones) (withCatalog.pdns[0] as MemoryPdns).zones.set(name, zone);
-    const result = await withCatalog.engine.fullReconcile('cli');
+    const result = await withCatalog.engine.fullReconcile('cli', { keepPlans: true });
     expect(result.outcome).to.equal('success');
     const z0 = result.zones.find((z) => z.zone === 'z0.example.');
     expect(z0?.plan?.settings).to.deep.equal([{ field: 'kind', from: 'Native', to: 'Master' }, { field: 'catalog', from: '', to: CAT }]);

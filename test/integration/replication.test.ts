@@ -95,7 +95,7 @@ for (const backend of ['sqlite3', 'pgsql'] as const) describe(`replication: cata
   it('repairs membership drift, and plan shows it', async () => {
     await pdnsCall(pair.primary, 'PUT', '/zones/first.example.', { catalog: '' }, 204);
     const { core } = env.core({ NETBOX_PDNS_CATALOG_ZONE: CATALOG, NETBOX_PDNS_ALSO_NOTIFY: pair.secondaryDns });
-    const planned = await core.engine.fullReconcile('cli', { dryRun: true });
+    const planned = await core.engine.fullReconcile('cli', { dryRun: true, keepPlans: true });
     const first = planned.zones.find((z) => z.zone === 'first.example.');
     expect(first?.plan?.settings).to.deep.include({ field: 'catalog', from: '', to: CATALOG });
     const result = await d.daemon.core.engine.fullReconcile('api');

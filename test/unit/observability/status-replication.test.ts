@@ -3,7 +3,7 @@ import { createStatusStore, type StatusExtra } from '../../../src/observability/
 import type { CatalogState, SecondaryState } from '../../../src/observability/status-types.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
-const base: StatusExtra = { scheduler: { running: true, next_run: null }, mqtt: { enabled: false }, queue: { pending: 0, running: 0 }, lock_contention_events: 0 };
+const base: StatusExtra = { scheduler: { running: true, next_run: null, next_quick_run: null }, mqtt: { enabled: false }, queue: { pending: 0, running: 0 }, lock_contention_events: 0 };
 
 describe('status store: replication', () => {
   it('shows catalogs and secondaries, and warns about a lag lasting 10 minutes and a failed catalog bump', () => {
