@@ -16,6 +16,10 @@ import { startEmbeddedBroker } from '../intake/embedded-broker.js';
 import { createEchoFilter } from '../intake/echo.js';
 import { createHttpServer } from '../http/server.js';
 import { handleWebhook } from '../intake/webhook.js';
+import { approvalAnswer } from '../http/approval-answer.js';
+import { isPlanId } from '../core/plan-id.js';
+import { toZoneName, zoneNameProblem } from '../core/names.js';
+import { pendingView } from '../observability/pending-view.js';
 import { createReplayGuard } from '../intake/replay-guard.js';
 import { createStatusStore } from '../observability/status-store.js';
 import { createObservers } from '../observability/wiring.js';
@@ -124,6 +128,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     webhookRateLimitPerMinute: config.webhook_rate_limit,
     webhookObserver: observers.webhook,
     ...(config.api_key ? { apiKey: config.api_key } : {}),
+    apiKeyName: config.api_key_name,
     ...(config.status_token ? { statusToken: config.status_token } : {}),
     ...(config.http_tls_cert_file && config.http_tls_key_file ? { tls: { certFile: config.http_tls_cert_file, keyFile: config.http_tls_key_file } } : {}),
     handlers: {
@@ -132,6 +137,16 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       sync: async () => {
         requestFullReconcile('api');
         return { queued: true };
+      },
+      approve: async (request, by) => {
+        const problem = zoneNameProblem(request.zone)
+          ?? (isPlanId(request.planId) ? null : 'plan_id is not a plan id (12 hex digits)')
+          ?? (request.target === undefined || servers.includes(request.target) ? null : `target ${JSON.stringify(request.target)} is not configured`);
+        if (problem !== null) return { status: 400, body: { error: 'bad_request', detail: problem } };
+        if (stopping) return { status: 503, body: { error: 'stopping' } };
+        const outcome = await core.engine.approve(toZoneName(request.zone), { planId: request.planId, by, via: 'http' },
+          request.target === undefined ? undefined : [request.target]);
+        return approvalAnswer(outcome);
       },
       webhook: (rawBody, headers, client) => handleWebhook({ rawBody, headers, client }, {
         ...(config.webhook_secret ? { secret: config.webhook_secret } : {}),
@@ -156,6 +171,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
+      pending_approvals: pendingView(core.engine.pendingApprovals()),
     });
   }
 

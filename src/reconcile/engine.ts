@@ -10,9 +10,11 @@ import type { Logger } from '../util/log.js';
 import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult } from './full.js';
 import { createReadLedger, type ReadLedger } from './ledger.js';
 import { createTargetMemory } from './memory.js';
+import { approvePlan, type ApprovalOutcome } from './approve.js';
+import { createPendingApprovals, type PendingApproval } from './pending.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
-import type { EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { Approval, EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
 import type { ZoneLock } from './zone-lock.js';
 import { runZoneTask, type TargetState, type ZoneTaskDeps } from './zone-task.js';
 
@@ -57,15 +59,31 @@ export interface Engine {
   drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: string[] }>;
   /** Rrsets PowerDNS refused that are held back, for one target or all (a gauge). */
   rejectedRrsets(target?: string): number;
+  /** Refused plans waiting for an operator, with their ids and diffs. */
+  pendingApprovals(): PendingApproval[];
+  /**
+   * Applies the zone's plan if its id is still `approval.planId` (whatever the safety checks say);
+   * otherwise applies nothing and says what changed. `targets`: only these PowerDNS targets.
+   */
+  approve(zone: ZoneName, approval: Approval, targets?: readonly string[]): Promise<ApprovalOutcome>;
   readonly ledger: ReadLedger;
 }
 
 export function createEngine(opts: EngineOptions): Engine {
   const ledger = createReadLedger();
   const targets: TargetState[] = opts.targets.map((target) => ({ target, memory: createTargetMemory() }));
+  const pending = createPendingApprovals();
+  // Every zone result passes here first: refused plans are kept for approval, others clear them.
+  const observer: EngineObserver = {
+    zoneResult(result, firstEventAt) {
+      pending.note(result);
+      opts.observer?.zoneResult(result, firstEventAt);
+    },
+    rrsetChanges: (action, count, target) => opts.observer?.rrsetChanges(action, count, target),
+    approval: (result, via) => opts.observer?.approval?.(result, via),
+  };
   const task: ZoneTaskDeps = {
-    netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
-    ...(opts.observer ? { observer: opts.observer } : {}),
+    netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, observer,
   };
   const runner = createZoneRunner({
     workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,
@@ -74,7 +92,7 @@ export function createEngine(opts: EngineOptions): Engine {
 
   const runLocked = async (zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]> => {
     const results = await opts.lock.run(zone, () => runZoneTask(zone, task, options), { trigger: options.trigger });
-    for (const r of results) opts.observer?.zoneResult(r);
+    for (const r of results) observer.zoneResult(r);
     return results;
   };
 
@@ -143,6 +161,8 @@ export function createEngine(opts: EngineOptions): Engine {
       const drained = await queued;
       return { completed: drained.completed && !timedOut && opts.clock.monotonic() <= deadline, abandoned: drained.abandoned };
     },
+    pendingApprovals: () => pending.list(),
+    approve: (zone, approval, only) => approvePlan({ pending, runZone, logger: opts.logger.child({ component: 'approval' }), observer }, zone, approval, only),
     rejectedRrsets: (name) => targets.filter((t) => name === undefined || t.target.name === name).reduce((n, t) => n + t.memory.rejectionCount(), 0),
   };
 }

@@ -76,6 +76,7 @@ export async function start(over: Partial<HttpServerOptions> = {}, handlerOver: 
       h.syncCalls += 1;
       return { queued: true };
     },
+    approve: async (request, by) => ({ status: 200, body: { result: 'applied', zone: request.zone, plan_id: request.planId, by } }),
     webhook: (rawBody: Buffer, headers: IncomingHttpHeaders) => {
       h.webhookCalls += 1;
       return handleWebhook({ rawBody, headers }, {

@@ -198,7 +198,7 @@ describe('status store', () => {
       expect(d.mqtt).to.deep.equal({ enabled: false });
       expect(d.queue).to.deep.equal({ pending: 2, running: 1 });
       expect(d.reliability.lock_contention_events).to.equal(3);
-      expect(Object.keys(d)).to.deep.equal(['status', 'problems', 'uptime_seconds', 'initial_sync', 'scheduler', 'mqtt', 'queue', 'reliability', 'upstreams', 'targets', 'zones']);
+      expect(Object.keys(d)).to.deep.equal(['status', 'problems', 'uptime_seconds', 'initial_sync', 'scheduler', 'mqtt', 'queue', 'reliability', 'upstreams', 'pending_approvals', 'targets', 'zones']);
     });
   });
 });
