@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { commandHelp, parseCliArgs, USAGE, UsageError } from './cli/args.js';
 import { EXIT_USAGE, planCommand, syncCommand } from './cli/reconcile-commands.js';
 import { approveCommand, syncPlanFileCommand } from './cli/approve-commands.js';
+import { historyCommand } from './cli/history-command.js';
 import { loadConfig, maskConfig, type Config } from './config/index.js';
 import { ConfigError } from './util/errors.js';
 import { buildCore } from './app/core.js';
@@ -61,10 +62,7 @@ async function main(argv: string[]): Promise<number> {
     return runDaemonProcess(config, process);
   }
 
-  if (args.command === 'history') {
-    err('netbox-pdns history: not available yet');
-    return 1;
-  }
+  if (args.command === 'history') return historyCommand(config, { zones: args.zones, json: args.json, ...(args.limit ? { limit: args.limit } : {}) }, out, err);
   // sync / plan / approve: logs on stderr so stdout carries only the result.
   const logger = loggerFromConfig(config, process.stderr, process.env);
   const core = buildCore(config, { logger, clock: systemClock });

@@ -20,6 +20,7 @@ import type { PdnsApi } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { nullObserver, type UpstreamObserver } from '../upstream/observer.js';
+import { createAuditTrail, type AuditTrail } from '../observability/audit-trail.js';
 
 export interface CoreDeps {
   logger: Logger;
@@ -39,6 +40,8 @@ export interface Core {
   netbox: NetboxSource;
   targets: Target[];
   engine: Engine;
+  /** Every write to PowerDNS, recorded (log, optional audit file, recent entries). */
+  audit: AuditTrail;
   lockStats(): { contentionEvents: number };
 }
 
@@ -118,6 +121,10 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     ...(deps.lockObserver ? { observer: deps.lockObserver } : {}),
   });
   const targets = config.targets.map((t, i) => targetOf(config, t, clients[i] as PdnsApi));
+  const audit = createAuditTrail({
+    logger: deps.logger,
+    ...(config.audit_file ? { file: { path: config.audit_file, maxBytes: config.audit_file_max_bytes, keep: config.audit_file_keep } } : {}),
+  });
   const engine = createEngine({
     netbox, targets, lock,
     settings: { dryRun: config.dry_run },
@@ -126,9 +133,10 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     workers: config.workers,
     requeueBackoff: { baseDelayMs: config.requeue_base_delay * 1000, factor: 2, maxDelayMs: config.requeue_max_delay * 1000, jitter: false },
     retryFailedZones: deps.retryFailedZones ?? false,
+    audit,
     ...(deps.engineObserver ? { observer: deps.engineObserver } : {}),
     ...(deps.queueObserver ? { queueObserver: deps.queueObserver } : {}),
     ...(deps.onFullReconcile ? { onFullReconcile: deps.onFullReconcile } : {}),
   });
-  return { netbox, targets, engine, lockStats: () => lock.stats() };
+  return { netbox, targets, engine, audit, lockStats: () => lock.stats() };
 }

@@ -88,7 +88,11 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
     if (interpretation.kind === 'zones') {
-      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true);
+      const origin = interpretation.username !== undefined || interpretation.requestId !== undefined ? {
+        ...(interpretation.username !== undefined ? { username: interpretation.username } : {}),
+        ...(interpretation.requestId !== undefined ? { requestId: interpretation.requestId } : {}),
+      } : undefined;
+      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, origin);
     } else if (interpretation.kind === 'full') {
       log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
       requestFullReconcile('event');

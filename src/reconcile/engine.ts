@@ -11,6 +11,7 @@ import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult }
 import { createReadLedger, type ReadLedger } from './ledger.js';
 import { createTargetMemory } from './memory.js';
 import { approvePlan, type ApprovalOutcome } from './approve.js';
+import type { AuditSink } from './audit.js';
 import { createPendingApprovals, type PendingApproval } from './pending.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
@@ -35,6 +36,8 @@ export interface EngineOptions {
    */
   retryFailedZones: boolean;
   observer?: EngineObserver;
+  /** Where every write to PowerDNS is recorded (the audit trail). */
+  audit?: AuditSink;
   queueObserver?: WorkQueueObserver<TaskMeta>;
   /** Told once per full reconcile run (not per request coalesced into it). */
   onFullReconcile?: (result: FullReconcileResult) => void;
@@ -84,6 +87,7 @@ export function createEngine(opts: EngineOptions): Engine {
   };
   const task: ZoneTaskDeps = {
     netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, observer,
+    ...(opts.audit ? { audit: opts.audit } : {}),
   };
   const runner = createZoneRunner({
     workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,

@@ -18,6 +18,7 @@ import type { Clock } from '../util/clock.js';
 import { TerminalError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { applyPlan } from './apply.js';
+import { auditRecords, type AuditSink } from './audit.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
 import { readZoneFromNetbox } from './read.js';
@@ -37,6 +38,8 @@ export interface ZoneTaskDeps {
   settings: EngineSettings;
   ledger: ReadLedger;
   observer?: EngineObserver;
+  /** Where every write to PowerDNS is recorded, one record per rrset. */
+  audit?: AuditSink;
 }
 
 /** Why a target has no NetBox zone: none of this name in its nameserver's (and view's) zones. */
@@ -196,6 +199,10 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       // Created meanwhile by someone else: the next run plans against what is there now.
       throw new UpstreamError('zone appeared in PowerDNS while we were creating it (409); it is planned again on the next run', 'pdns', 'transient', { operation: 'createZone' });
     }
+    deps.audit?.write(auditRecords(plan, {
+      target: target.name, trigger: options.trigger, planId: id, at: deps.clock.now(), rejected: applied.rejected,
+      ...(approved ? { approve } : {}), ...(options.origins ? { origins: options.origins } : {}),
+    }));
     const rejected = recordRejections(state, plan, applied.rejected, tlog);
     reportChanges(plan, applied.rejected.length, target.name);
     tlog.log(plan.action === 'delete' ? 'warn' : 'info', plan.action === 'delete' ? `deleted zone from PowerDNS (${plan.reason ?? ''})` : plan.action === 'create' ? 'zone created' : 'zone updated', {
