@@ -21,7 +21,7 @@ import { isPlanId } from '../core/plan-id.js';
 import { toZoneName, zoneNameProblem } from '../core/names.js';
 import { pendingView } from '../observability/pending-view.js';
 import { createReplayGuard } from '../intake/replay-guard.js';
-import { createStatusStore } from '../observability/status-store.js';
+import { createStatusStore, type StatusDocument } from '../observability/status-store.js';
 import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
@@ -51,6 +51,9 @@ export interface Daemon {
   core: Core;
   metrics: Metrics;
 }
+
+/** What the status page shows of the audit trail. */
+const PAGE_AUDIT_ENTRIES = 50;
 
 export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   const { logger, clock } = deps;
@@ -142,6 +145,10 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         requestFullReconcile('api');
         return { queued: true };
       },
+      page: () => ({
+        doc: snapshot(), audit: core.audit.recent(PAGE_AUDIT_ENTRIES), version: deps.build.version, approveEnabled: config.api_key !== undefined,
+        refreshSeconds: config.status_page_refresh, now: new Date(clock.now()).toISOString(),
+      }),
       approve: async (request, by) => {
         const problem = zoneNameProblem(request.zone)
           ?? (isPlanId(request.planId) ? null : 'plan_id is not a plan id (12 hex digits)')
@@ -168,7 +175,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   const cron = new Cron(config.sync_crontab, { protect: true, paused: true, catch: (e) => log.error(`cron callback failed: ${errorMessage(e)}`) },
     async () => { await runFullReconcile('cron'); });
 
-  function snapshot(): object {
+  function snapshot(): StatusDocument {
     const next = cron.nextRun();
     return status.snapshot({
       scheduler: { running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null },

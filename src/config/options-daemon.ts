@@ -37,6 +37,10 @@ export const DAEMON_OPTIONS = {
     'x-allowed': 'must be 1-64 letters, digits, ., _, @ or -',
     description: 'Name of the API key: approvals made with it (POST /approve, the status page) are logged and audited as approved by this name.',
   },
+  status_page_refresh: {
+    type: 'integer', minimum: 1, maximum: 3600, default: 10, 'x-group': 'http',
+    description: 'Seconds between the status page\'s (GET /) own refreshes of its content.',
+  },
   status_token: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
     description: 'Bearer token GET /status and GET /metrics require when set (the API key works too); /health stays open. '

@@ -1,5 +1,6 @@
 /**
- * The daemon's HTTP endpoint on plain node:http or node:https (five routes do not justify a framework):
+ * The daemon's HTTP endpoint on plain node:http or node:https (seven routes do not justify a framework):
+ *   GET  /         the status page (HTML; read access as /status, or HTTP Basic with the token or API key)
  *   GET  /health   liveness only: 200 while the event loop runs, whatever NetBox/PowerDNS/MQTT do; always open
  *   GET  /status   the status document, or one zone with `?zone=` (auth: checkReadAccess in auth.ts)
  *   GET  /metrics  Prometheus exposition (the status token when one is set)
@@ -13,6 +14,7 @@
  * process. Request headers and query strings are never logged or echoed: they may carry keys. A
  * refused credential is logged with the client address, never with what was presented.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +22,8 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage, serializeError } from '../util/errors.js';
 import { isLoopbackHost } from '../util/net.js';
-import { checkApiKey, checkReadAccess, type ApiKeyCheck, type ReadKeys } from '../util/credentials.js';
+import { checkApiKey, checkPageAccess, checkReadAccess, type ApiKeyCheck, type ReadKeys } from '../util/credentials.js';
+import { renderFragment, renderPage, type PageView } from './page/render.js';
 import { createRateLimiter } from './rate-limit.js';
 import { answerClientError, COMMON_HEADERS, readBody, sendJson } from './respond.js';
 import { loadTlsMaterial, type TlsFiles } from './tls.js';
@@ -32,6 +35,8 @@ export interface HttpHandlers {
   sync(): Promise<{ queued: boolean }>;
   /** `client` is the peer address, for the log line of a refused request. */
   webhook(rawBody: Buffer, headers: IncomingHttpHeaders, client: string): Promise<{ status: number; body: object }>;
+  /** What the status page shows. */
+  page(): PageView;
   /** `by`: the name of the API key that authenticated the request. */
   approve(request: ApproveRequest, by: string): Promise<{ status: number; body: object }>;
 }
@@ -98,8 +103,9 @@ export interface HttpServer {
   reloadTls(): boolean;
 }
 
-type Route = 'health' | 'status' | 'metrics' | 'sync' | 'webhook' | 'approve';
+type Route = 'page' | 'health' | 'status' | 'metrics' | 'sync' | 'webhook' | 'approve';
 const ROUTES: Record<string, { route: Route; method: 'GET' | 'POST' }> = {
+  '/': { route: 'page', method: 'GET' },
   '/health': { route: 'health', method: 'GET' },
   '/status': { route: 'status', method: 'GET' },
   '/metrics': { route: 'metrics', method: 'GET' },
@@ -192,6 +198,34 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     sendJson(res, 413, { error: 'too_large', detail: `body larger than ${opts.maxBodyBytes} bytes` }, { connection: 'close' });
   }
 
+  /**
+   * The status page, with a fresh nonce for its inline style and script and a CSP that allows nothing
+   * else: no external assets, no frames, requests only to this origin.
+   */
+  function servePage(req: IncomingMessage, res: ServerResponse): void {
+    const check = checkPageAccess(req.headers, readKeys);
+    if (check !== 'open' && check !== 'ok') {
+      logger.warn('GET / rejected: missing or wrong credentials', { client: clientOf(req), presented: check === 'wrong' });
+      const body = '<!doctype html><title>netbox-pdns</title><p>Sign in with any user name and the status token (or the API key) as the password.</p>';
+      res.writeHead(401, { ...COMMON_HEADERS, 'content-type': 'text/html; charset=utf-8', 'www-authenticate': 'Basic realm="netbox-pdns", charset="UTF-8"' });
+      res.end(body);
+      return;
+    }
+    const nonce = randomBytes(16).toString('base64');
+    const part = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('part');
+    const html = part === 'live' ? renderFragment(handlers.page()) : renderPage(handlers.page(), nonce);
+    res.writeHead(200, {
+      ...COMMON_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': String(Buffer.byteLength(html)),
+      'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; `
+        + "img-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end(req.method === 'HEAD' ? undefined : html);
+  }
+
   async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
     const entry = ROUTES[path];
     if (entry === undefined) return sendJson(res, 404, { error: 'not_found' });
@@ -199,6 +233,8 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     if (!allowed.includes(method)) return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: allowed.join(', ') });
 
     switch (entry.route) {
+      case 'page':
+        return servePage(req, res);
       case 'health':
         return sendJson(res, 200, { status: 'Healthy' });
       case 'status': {

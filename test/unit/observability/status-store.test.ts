@@ -66,8 +66,11 @@ describe('status store', () => {
       store.recordFullReconcile({ outcome: 'failure', error: 'boom', durationMs: 10 });
       expect(doc().status).to.equal('Degraded');
       expect(doc().reliability.last_reconcile).to.include({ outcome: 'failure', error: 'boom', duration_ms: 10 });
-      store.recordFullReconcile({ outcome: 'refused', durationMs: 10 });
+      store.recordFullReconcile({ outcome: 'refused', error: 'too many zone deletions', durationMs: 10 });
       expect(doc().status).to.equal('Warning');
+      // Refused only for zone plans, since approved: nothing is left waiting.
+      store.recordFullReconcile({ outcome: 'refused', durationMs: 10 });
+      expect(doc().status).to.equal('Healthy');
     });
 
     it('Degraded while PowerDNS is failing, Healthy again on the next good call', () => {
