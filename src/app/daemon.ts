@@ -25,7 +25,7 @@ import { createStatusStore, type StatusDocument } from '../observability/status-
 import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
-import type { Trigger } from '../reconcile/types.js';
+import type { EventOrigin, Trigger } from '../reconcile/types.js';
 import { backoffDelay } from '../util/backoff.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
@@ -90,15 +90,17 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   });
 
   function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
+    if (interpretation.kind !== 'zones' && interpretation.kind !== 'full') return;
+    // Who made the change in NetBox, carried to the audit records of the writes it causes.
+    const origin: EventOrigin | undefined = interpretation.username !== undefined || interpretation.requestId !== undefined ? {
+      ...(interpretation.username !== undefined ? { username: interpretation.username } : {}),
+      ...(interpretation.requestId !== undefined ? { requestId: interpretation.requestId } : {}),
+    } : undefined;
     if (interpretation.kind === 'zones') {
-      const origin = interpretation.username !== undefined || interpretation.requestId !== undefined ? {
-        ...(interpretation.username !== undefined ? { username: interpretation.username } : {}),
-        ...(interpretation.requestId !== undefined ? { requestId: interpretation.requestId } : {}),
-      } : undefined;
       for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, origin);
-    } else if (interpretation.kind === 'full') {
+    } else {
       log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
-      requestFullReconcile('event');
+      requestFullReconcile('event', origin);
     }
   }
 
@@ -192,9 +194,9 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   let cancelRetry: (() => void) | null = null;
   const reconcileRetry = { baseDelayMs: config.reconcile_retry_delay * 1000, factor: 2, maxDelayMs: config.reconcile_retry_max_delay * 1000, jitter: false };
 
-  async function runFullReconcile(trigger: Trigger): Promise<FullReconcileResult | null> {
+  async function runFullReconcile(trigger: Trigger, origin?: EventOrigin): Promise<FullReconcileResult | null> {
     if (stopping) return null;
-    const result = await core.engine.fullReconcile(trigger);
+    const result = await core.engine.fullReconcile(trigger, origin ? { origins: [origin] } : {});
     cancelRetry?.();
     cancelRetry = null;
     if (result.outcome !== 'failure') {
@@ -211,8 +213,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     return result;
   }
 
-  function requestFullReconcile(trigger: Trigger): void {
-    void runFullReconcile(trigger).catch((e: unknown) => log.error(`full reconcile failed: ${errorMessage(e)}`));
+  function requestFullReconcile(trigger: Trigger, origin?: EventOrigin): void {
+    void runFullReconcile(trigger, origin).catch((e: unknown) => log.error(`full reconcile failed: ${errorMessage(e)}`));
   }
 
   return {

@@ -31,12 +31,21 @@ export interface ApproveDeps {
   runZone: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult[]>;
   logger: Logger;
   observer?: EngineObserver;
+  /** The configured targets' names. */
+  targetNames: () => string[];
 }
 
 /** Runs one approval. `targets`: only these (else the target of the kept plan, else all). */
 export async function approvePlan(deps: ApproveDeps, zone: ZoneName, approval: Approval, targets?: readonly string[]): Promise<ApprovalOutcome> {
   const previous = deps.pending.of(zone).find((p) => p.planId === approval.planId && (targets === undefined || targets.includes(p.target)));
-  const only = previous ? [previous.target] : targets;
+  let only = previous ? [previous.target] : targets;
+  if (only === undefined && deps.targetNames().length > 1) {
+    // No kept plan says which server the id is for (the CLI): find it with a dry run, so the other
+    // servers are neither touched nor reported as stale. The real run re-checks the id under the lock.
+    const dry = await deps.runZone(zone, { trigger: 'approval', dryRun: true });
+    const match = dry.find((r) => r.planId === approval.planId);
+    if (match) only = [match.target];
+  }
   const results = await deps.runZone(zone, { trigger: 'approval', approve: approval, ...(only ? { targets: only } : {}) });
   const applied = results.find((r) => r.approval?.result === 'applied');
   const looked = applied ?? results.find((r) => r.target === previous?.target) ?? results.find((r) => r.approval !== undefined) ?? results[0];

@@ -166,7 +166,9 @@ export function createEngine(opts: EngineOptions): Engine {
       return { completed: drained.completed && !timedOut && opts.clock.monotonic() <= deadline, abandoned: drained.abandoned };
     },
     pendingApprovals: () => pending.list(),
-    approve: (zone, approval, only) => approvePlan({ pending, runZone, logger: opts.logger.child({ component: 'approval' }), observer }, zone, approval, only),
+    approve: (zone, approval, only) => approvePlan({
+      pending, runZone, logger: opts.logger.child({ component: 'approval' }), observer, targetNames: () => targets.map((t) => t.target.name),
+    }, zone, approval, only),
     rejectedRrsets: (name) => targets.filter((t) => name === undefined || t.target.name === name).reduce((n, t) => n + t.memory.rejectionCount(), 0),
   };
 }
