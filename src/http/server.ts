@@ -14,7 +14,6 @@
  * process. Request headers and query strings are never logged or echoed: they may carry keys. A
  * refused credential is logged with the client address, never with what was presented.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -22,8 +21,12 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage, serializeError } from '../util/errors.js';
 import { isLoopbackHost } from '../util/net.js';
-import { checkApiKey, checkPageAccess, checkReadAccess, type ApiKeyCheck, type ReadKeys } from '../util/credentials.js';
-import { renderFragment, renderPage, type PageView } from './page/render.js';
+import { checkApiKey, checkReadAccess, type ApiKeyCheck, type ReadKeys } from '../util/credentials.js';
+import type { PageView } from './page/render.js';
+import { servePage } from './page/serve.js';
+import { MAX_APPROVE_BODY, parseApproveBody, type ApproveRequest } from './approve-body.js';
+
+export type { ApproveRequest } from './approve-body.js';
 import { createRateLimiter } from './rate-limit.js';
 import { answerClientError, COMMON_HEADERS, readBody, sendJson } from './respond.js';
 import { loadTlsMaterial, type TlsFiles } from './tls.js';
@@ -39,30 +42,6 @@ export interface HttpHandlers {
   page(): PageView;
   /** `by`: the name of the API key that authenticated the request. */
   approve(request: ApproveRequest, by: string): Promise<{ status: number; body: object }>;
-}
-
-/** The body of POST /approve. */
-export interface ApproveRequest {
-  zone: string;
-  planId: string;
-  target?: string;
-}
-
-/** Largest POST /approve body: a zone name, a plan id and a target name. */
-const MAX_APPROVE_BODY = 4096;
-
-/** The POST /approve body, or why it is not one. */
-export function parseApproveBody(raw: Buffer): ApproveRequest | string {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return 'body must be JSON: {"zone": "...", "plan_id": "..."}';
-  }
-  const b = body as { zone?: unknown; plan_id?: unknown; target?: unknown } | null;
-  if (typeof b?.zone !== 'string' || typeof b.plan_id !== 'string') return 'body needs "zone" and "plan_id" strings';
-  if (b.target !== undefined && typeof b.target !== 'string') return '"target" must be a string';
-  return { zone: b.zone, planId: b.plan_id, ...(typeof b.target === 'string' ? { target: b.target } : {}) };
 }
 
 export interface HttpServerOptions {
@@ -198,34 +177,6 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     sendJson(res, 413, { error: 'too_large', detail: `body larger than ${opts.maxBodyBytes} bytes` }, { connection: 'close' });
   }
 
-  /**
-   * The status page, with a fresh nonce for its inline style and script and a CSP that allows nothing
-   * else: no external assets, no frames, requests only to this origin.
-   */
-  function servePage(req: IncomingMessage, res: ServerResponse): void {
-    const check = checkPageAccess(req.headers, readKeys);
-    if (check !== 'open' && check !== 'ok') {
-      logger.warn('GET / rejected: missing or wrong credentials', { client: clientOf(req), presented: check === 'wrong' });
-      const body = '<!doctype html><title>netbox-pdns</title><p>Sign in with any user name and the status token (or the API key) as the password.</p>';
-      res.writeHead(401, { ...COMMON_HEADERS, 'content-type': 'text/html; charset=utf-8', 'www-authenticate': 'Basic realm="netbox-pdns", charset="UTF-8"' });
-      res.end(body);
-      return;
-    }
-    const nonce = randomBytes(16).toString('base64');
-    const part = new URLSearchParams((req.url ?? '').split('?')[1] ?? '').get('part');
-    const html = part === 'live' ? renderFragment(handlers.page()) : renderPage(handlers.page(), nonce);
-    res.writeHead(200, {
-      ...COMMON_HEADERS,
-      'content-type': 'text/html; charset=utf-8',
-      'content-length': String(Buffer.byteLength(html)),
-      'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; `
-        + "img-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
-      'x-frame-options': 'DENY',
-      'referrer-policy': 'no-referrer',
-    });
-    res.end(req.method === 'HEAD' ? undefined : html);
-  }
-
   async function dispatch(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
     const entry = ROUTES[path];
     if (entry === undefined) return sendJson(res, 404, { error: 'not_found' });
@@ -234,7 +185,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
 
     switch (entry.route) {
       case 'page':
-        return servePage(req, res);
+        return servePage(req, res, { readKeys, logger, page: handlers.page, client: clientOf(req) });
       case 'health':
         return sendJson(res, 200, { status: 'Healthy' });
       case 'status': {
