@@ -19,6 +19,8 @@ export function approvalAnswer(outcome: ApprovalOutcome): { status: number; body
       plan_id: outcome.planId,
       target: outcome.target ?? null,
       outcome: looked?.outcome ?? null,
+      /** With NETBOX_PDNS_DRY_RUN the approved plan is reported, not written. */
+      dry_run: looked?.dryRun ?? false,
       current_plan_id: outcome.currentPlanId ?? null,
       changes: outcome.changes.slice(0, MAX_LINES),
       error: outcome.result === 'failed' ? looked?.error ?? null : null,

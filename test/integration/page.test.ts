@@ -117,6 +117,9 @@ describe('status page in headless Chromium', function () {
     await changes.getByText(`delete mail.${ZONE}. MX 60 10 mx.hand.test. → (none)`).waitFor();
     expect(await changes.textContent()).to.include('approval, approved by api-key');
     await page.screenshot({ path: artifact('page-approved.png'), fullPage: true, caret: 'initial' });
+    // The key was sent with the approval only: not in the page, not in the daemon's log.
+    expect(await page.content()).to.not.include(API_KEY);
+    expect(JSON.stringify(d.logs)).to.not.include(API_KEY);
   });
 
   it('refreshes itself: a NetBox change shows up without a reload, and the page is Healthy', async () => {
