@@ -18,7 +18,7 @@ export interface AuditFileOptions {
 }
 
 export interface AuditTrail extends AuditSink {
-  /** The most recent records written by this process, newest last. */
+  /** The most recent records (this process's, after the audit file's tail when there is one), newest last. */
   recent(limit?: number): AuditRecord[];
 }
 
@@ -28,6 +28,8 @@ const RECENT = 200;
 export function createAuditTrail(opts: { logger: Logger; file?: AuditFileOptions }): AuditTrail {
   const log = opts.logger.child({ component: 'audit' });
   const recent: AuditRecord[] = [];
+  // The page's list starts from the file's tail, so a restart does not blank it; read on first use.
+  let seeded = opts.file === undefined;
   let size: number | null = null;
   let lastError: string | null = null;
 
@@ -57,9 +59,21 @@ export function createAuditTrail(opts: { logger: Logger; file?: AuditFileOptions
     }
   }
 
+  /** Before the first write or read: the file's tail, once (before our own lines join it). */
+  function seed(): void {
+    if (seeded || !opts.file) return;
+    seeded = true;
+    try {
+      recent.unshift(...readAuditFiles(opts.file.path, 0).records.slice(-RECENT));
+    } catch (err) {
+      log.warn(`audit file ${opts.file.path} not read: ${errorMessage(err)}`);
+    }
+  }
+
   return {
     write(records) {
       if (records.length === 0) return;
+      seed();
       for (const r of records) {
         const { zone, ...fields } = r;
         log.info(`audit: ${describeAuditRecord(r)}`, { zone, audit: 'rrset', ...fields });
@@ -68,7 +82,10 @@ export function createAuditTrail(opts: { logger: Logger; file?: AuditFileOptions
       if (recent.length > RECENT) recent.splice(0, recent.length - RECENT);
       if (opts.file) append(opts.file, records);
     },
-    recent: (limit = 50) => recent.slice(-limit),
+    recent(limit = 50) {
+      seed();
+      return recent.slice(-limit);
+    },
   };
 }
 

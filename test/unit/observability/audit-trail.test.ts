@@ -56,6 +56,16 @@ describe('audit trail', () => {
     expect(trail.recent(5).map((r) => r.name)).to.deep.equal(['h55.example.com.', 'h56.example.com.', 'h57.example.com.', 'h58.example.com.', 'h59.example.com.']);
   });
 
+  it('a new process lists the file\'s last records first (the page survives a restart)', () => {
+    const path = join(dir, 'audit.jsonl');
+    const { logger } = createMemoryLogger('debug');
+    const records = auditRecords(PLAN, { target: 'default', trigger: 'cron', planId: 'abcdefabcdef', at: 0, rejected: [] });
+    createAuditTrail({ logger, file: { path, maxBytes: 1 << 20, keep: 2 } }).write(records);
+    const next = createAuditTrail({ logger, file: { path, maxBytes: 1 << 20, keep: 2 } });
+    next.write(records.slice(0, 1));
+    expect(next.recent().map((r) => r.name)).to.deep.equal(['old.example.com.', 'www.example.com.', 'new.example.com.', 'old.example.com.']);
+  });
+
   it('a file it cannot write is logged once, and the writes go on', () => {
     const { logger, entries } = createMemoryLogger('debug');
     const trail = createAuditTrail({ logger, file: { path: join(dir, 'missing', 'audit.jsonl'), maxBytes: 4096, keep: 2 } });
