@@ -65,7 +65,8 @@ export class MemoryNetbox implements NetboxSource {
 
   async listRecords(zoneIds: number[]): Promise<Map<number, NetboxRecord[]>> {
     const empty = (await this.enter('listRecords')) === 'empty';
-    return new Map(zoneIds.map((id) => [id, empty ? [] : this.records(id)] as const));
+    // Like the client: a zone deleted since it was listed has no entry (its records are unknown).
+    return new Map(zoneIds.filter((id) => this.store.db.zones.has(id)).map((id) => [id, empty ? [] : this.records(id)] as const));
   }
 
   async listRecordsByZoneName(name: string): Promise<NetboxRecord[] | null> {
