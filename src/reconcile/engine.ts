@@ -80,11 +80,12 @@ export function createEngine(opts: EngineOptions): Engine {
 
   async function runZone(zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]> {
     const results = await runLocked(zone, options).catch((err: unknown): ZoneResult[] => {
-      // Only a lock timeout gets here (the zone task itself never throws).
+      // Only a lock timeout gets here (the zone task itself never throws). Transient: the zone is
+      // retried once whatever held it lets go.
       const message = err instanceof Error ? err.message : String(err);
       return targets.filter((t) => options.targets === undefined || options.targets.includes(t.target.name)).map((t) => ({
         zone, target: t.target.name, trigger: options.trigger, outcome: 'failed', changes: { creates: 0, updates: 0, deletes: 0 }, rejected: [],
-        dryRun: options.dryRun ?? opts.settings.dryRun, error: message, errorClass: 'terminal', failureReason: 'lock_timeout', warnings: [],
+        dryRun: options.dryRun ?? opts.settings.dryRun, error: message, errorClass: 'transient', failureReason: 'lock_timeout', warnings: [],
         durationMs: 0, finishedAt: opts.clock.now(),
       }));
     });
