@@ -34,8 +34,12 @@ export interface EngineOptions {
   retryFailedZones: boolean;
   observer?: EngineObserver;
   queueObserver?: WorkQueueObserver<TaskMeta>;
-  /** Told once per full reconcile run (not per request coalesced into it). */
-  onFullReconcile?: (result: FullReconcileResult) => void;
+  /**
+   * Told once per full reconcile run (not per request coalesced into it). `complete`: the run covered
+   * every zone and target and read all it needed, so a zone it did not meet exists neither in NetBox
+   * (for our nameservers) nor on a target: what is remembered about such zones may be pruned.
+   */
+  onFullReconcile?: (result: FullReconcileResult, info: { complete: boolean }) => void;
 }
 
 export interface Engine {
@@ -103,8 +107,16 @@ export function createEngine(opts: EngineOptions): Engine {
       netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
       runZone, concurrency: opts.workers, isStopping: () => stopping,
     }, trigger, options).then((result) => {
+      const complete = options.zones === undefined && options.targets === undefined && result.outcome !== 'failure';
+      if (complete) {
+        // Zones that left both NetBox and PowerDNS: forget their refusals, so churn never adds up.
+        for (const t of targets) {
+          const met = new Set(result.zones.filter((z) => z.target === t.target.name).map((z) => z.zone));
+          t.memory.prune((zone) => met.has(zone));
+        }
+      }
       try {
-        opts.onFullReconcile?.(result);
+        opts.onFullReconcile?.(result, { complete });
       } catch (err) {
         opts.logger.warn(`full reconcile observer failed: ${err instanceof Error ? err.message : String(err)}`);
       }

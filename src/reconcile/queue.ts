@@ -5,7 +5,8 @@
  * - an add while a key runs marks it dirty: exactly one more run after the current one, with the
  *   merged meta of everything that arrived meanwhile. A burst of any size costs at most two runs.
  * - per-key exponential failure backoff for transient failures (`ItemExponentialFailureRateLimiter`),
- *   reset on success (`Forget`); terminal failures are not requeued (`reconcile.TerminalError`).
+ *   reset on success (`Forget`); terminal failures are not requeued (`reconcile.TerminalError`), and
+ *   forget the count too, so only keys being retried are counted.
  *
  * Decision, backoff vs fresh add: while a key waits on its backoff delay, a fresh `add` cancels the
  * delay and queues the key at once (meta merged). An event is new information, and the zone task is
@@ -97,7 +98,7 @@ export interface WorkQueue<M> {
   running(): number;
   /** True when the key is queued, running or delayed. */
   has(key: string): boolean;
-  /** Consecutive transient failures of `key` since its last success. */
+  /** Consecutive transient failures of `key` since its last success or terminal failure. */
   failures(key: string): number;
   /** Resolves when nothing is pending, running or delayed. */
   idle(): Promise<void>;
@@ -203,7 +204,9 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
     processing.delete(key);
     runningBackground.delete(key);
     notify((o) => o.finished(key, meta, outcome, secs));
-    if (outcome === 'ok') {
+    if (outcome === 'ok' || outcome === 'failed') {
+      // Success resets the backoff; so does a terminal failure, which is not retried (it waits for
+      // news): the count only lives while the key is being retried, so keys never accumulate.
       failureCounts.delete(key);
     } else if (outcome === 'retry' && !stopped) {
       const failures = (failureCounts.get(key) ?? 0) + 1;

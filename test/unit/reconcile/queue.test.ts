@@ -209,6 +209,19 @@ describe('work queue', () => {
       expect(h.observer.requeued.lastCall.args).to.deep.equal(['a.', 5000, 1]);
     });
 
+    it('forgets the failure count on a terminal failure too: only keys being retried are counted', async () => {
+      const h = harness();
+      for (let i = 0; i < 100; i++) {
+        h.queue.add(`z${i}.`, meta('event'));
+        await h.runs.at(-1)?.finish('retry');
+      }
+      expect(h.queue.failures('z7.')).to.equal(1);
+      await h.clock.advanceAsync(5000);
+      for (let run = h.runs.find((r) => !r.done); run !== undefined; run = h.runs.find((r) => !r.done)) await run.finish('failed');
+      await h.queue.idle();
+      expect(Array.from({ length: 100 }, (_, i) => h.queue.failures(`z${i}.`)).filter((n) => n > 0)).to.deep.equal([]);
+    });
+
     it('does not requeue a terminal failure', async () => {
       const h = harness();
       h.queue.add('a.', meta('event'));
