@@ -6,7 +6,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pdns-server pdns-backend-sqlite3 pdns-backend-pgsql postgresql sqlite3 mosquitto mosquitto-clients prometheus dnsutils openssl iproute2 curl
 MOCHA := node_modules/.bin/mocha
 
-.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench
+.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench bench-soak
 
 help:
 	@echo "make demo       start a complete local sandbox (PowerDNS, broker, sample NetBox, daemon)"
@@ -17,6 +17,7 @@ help:
 	@echo "make lint       tsc --noEmit and eslint"
 	@echo "make run        run the daemon (needs NETBOX_PDNS_* settings)"
 	@echo "make bench      benchmarks against a real PowerDNS (BENCH_ZONES, BENCH_RRSETS, BENCH_QUICK=1)"
+	@echo "make bench-soak a bounded soak: steady NetBox changes, PowerDNS outages, cron reconciles (BENCH_SOAK_MINUTES, BENCH_ZONES)"
 	@echo "make docs       regenerate the docs generated from the config schema"
 
 install: install-npm install-deb
@@ -77,6 +78,12 @@ check-config: build
 # BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 for a small smoke run. Figures, not pass/fail.
 bench: install
 	node --import tsx test/bench/run.ts
+
+# A bounded soak (BENCH_SOAK_MINUTES, default 10; BENCH_ZONES, default 500): a steady stream of NetBox
+# changes over MQTT, malformed messages, PowerDNS outages, cron full reconciles every 30 s; prints RSS,
+# heap, event latency and reconcile outcomes per minute, then a verdict. Figures, not pass/fail.
+bench-soak: install
+	node --import tsx test/bench/soak.ts
 
 # Regenerates the README config table, deploy/netbox-pdns.env.example and config/schema.json.
 docs: install-npm
