@@ -99,6 +99,9 @@ interface WindowRow {
   netboxRequests: number;
   pdnsRequests: number;
   queued: number;
+  /** CPU used in the window, % of one core: the daemon's, and the bench process's (the fake NetBox, publisher, probes). */
+  daemonCpuPct: number;
+  benchCpuPct: number;
   outage: boolean;
 }
 
@@ -269,15 +272,16 @@ async function main(): Promise<void> {
     }
   })();
 
-  const header = ['to', 'RSS MB', 'heap MB', 'peak RSS', 'latency p50 / p99 ms (n, timeouts)', 'full reconciles', 'changes', 'messages', 'malformed / rejected', 'NetBox req', 'PowerDNS req', 'queued', 'outage'];
+  const header = ['to', 'RSS MB', 'heap MB', 'peak RSS', 'latency p50 / p99 ms (n, timeouts)', 'full reconciles', 'changes', 'messages', 'malformed / rejected', 'NetBox req', 'PowerDNS req', 'queued', 'CPU daemon / bench', 'outage'];
   const cells = (w: WindowRow): string[] => [
     `${round((w.to - t0) / 60_000, 1)} min`, fmt(w.rssMb), fmt(w.heapMb), fmt(w.peakRssMb),
     `${fmt(w.latency.p50)} / ${fmt(w.latency.p99)} (${w.latency.n}, ${w.latency.timeouts})`,
     Object.entries(w.reconciles).map(([k, v]) => `${k} ${v}`).join(', ') || '–',
-    String(w.changes), String(w.messages), `${w.malformed} / ${w.rejected}`, String(w.netboxRequests), String(w.pdnsRequests), String(w.queued), w.outage ? 'yes' : '',
+    String(w.changes), String(w.messages), `${w.malformed} / ${w.rejected}`, String(w.netboxRequests), String(w.pdnsRequests), String(w.queued),
+    `${w.daemonCpuPct} / ${w.benchCpuPct} %`, w.outage ? 'yes' : '',
   ];
   process.stdout.write(`${header.join(' | ')}\n`);
-  let last = { at: t0, changes: 0, messages: 0, malformed: 0, state: await daemon.state(), counters: await daemon.counters() };
+  let last = { at: t0, changes: 0, messages: 0, malformed: 0, state: await daemon.state(), counters: await daemon.counters(), cpu: process.cpuUsage() };
   await daemon.resetPeak();
   while (Date.now() < until) {
     await sleep(Math.max(0, Math.min(until, last.at + windowMs) - Date.now()));
@@ -285,6 +289,7 @@ async function main(): Promise<void> {
     const [state, counters, m, runs] = await Promise.all([daemon.state(), daemon.counters(), daemon.memory(), daemon.reconciles()]);
     await daemon.resetPeak();
     reconciles.push(...runs);
+    const benchCpu = process.cpuUsage(last.cpu);
     const inWindow = latency.filter((s) => s.at >= last.at && s.at < now);
     const served_ = inWindow.filter((s) => s.ms !== null).map((s) => s.ms as number);
     const outcomes: Record<string, number> = {};
@@ -296,12 +301,14 @@ async function main(): Promise<void> {
       reconciles: outcomes, rssMb: round(m.rssMb), heapMb: round(m.heapUsedMb), peakRssMb: round(counters.peakRssMb),
       netboxRequests: netbox.requests.length, pdnsRequests: sumCounts(diffCounts(counters.requests, last.counters.requests), 'pdns '),
       queued: state.queuePending + state.queueRunning, outage: overlaps({ start: last.at, end: now }, outages),
+      daemonCpuPct: Math.round(((counters.cpuMs - last.counters.cpuMs) / (now - last.at)) * 100),
+      benchCpuPct: Math.round(((benchCpu.user + benchCpu.system) / 1000 / (now - last.at)) * 100),
     };
     netbox.resetRequests();
     memory.push({ at: now, rssMb: row.rssMb, heapMb: row.heapMb });
     rows.push(row);
     process.stdout.write(`${cells(row).join(' | ')}\n`);
-    last = { at: now, changes: counts.changes, messages: counts.messages, malformed: counts.malformed, state, counters };
+    last = { at: now, changes: counts.changes, messages: counts.messages, malformed: counts.malformed, state, counters, cpu: process.cpuUsage() };
   }
 
   running = false;
