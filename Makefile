@@ -6,7 +6,7 @@ SHELL := /bin/bash
 APT_PACKAGES := pdns-server pdns-backend-sqlite3 pdns-backend-pgsql postgresql sqlite3 mosquitto mosquitto-clients prometheus dnsutils bind9-dnsutils ldnsutils chromium openssl iproute2 curl
 MOCHA := node_modules/.bin/mocha
 
-.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench bench-curve
+.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench bench-curve bench-soak
 
 help:
 	@echo "make demo       start a complete local sandbox (PowerDNS, broker, sample NetBox, daemon)"
@@ -18,6 +18,7 @@ help:
 	@echo "make run        run the daemon (needs NETBOX_PDNS_* settings)"
 	@echo "make bench      benchmarks against a real PowerDNS (BENCH_ZONES, BENCH_RRSETS, BENCH_QUICK=1, BENCH_BACKEND=sqlite3|gpgsql|both)"
 	@echo "make bench-curve the sync benchmarks at 200, 2000 and 10000 zones: cost per zone"
+	@echo "make bench-soak a bounded soak: steady NetBox changes, PowerDNS outages, cron reconciles (BENCH_SOAK_MINUTES, BENCH_ZONES)"
 	@echo "make docs       regenerate the docs generated from the config schema"
 
 install: install-npm install-deb
@@ -82,6 +83,12 @@ bench: install
 # The sync sections at 200, 2,000 and 10,000 zones (BENCH_CURVE_ZONES): time and memory per zone.
 bench-curve: install
 	node --import tsx test/bench/curve.ts
+
+# A bounded soak (BENCH_SOAK_MINUTES, default 10; BENCH_ZONES, default 500): a steady stream of NetBox
+# changes over MQTT, malformed messages, PowerDNS outages, cron full reconciles every 30 s; prints RSS,
+# heap, event latency and reconcile outcomes per minute, then a verdict. Figures, not pass/fail.
+bench-soak: install
+	node --import tsx test/bench/soak.ts
 
 # Regenerates the README config table, deploy/netbox-pdns.env.example and config/schema.json.
 docs: install-npm

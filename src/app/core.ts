@@ -31,7 +31,7 @@ export interface CoreDeps {
   engineObserver?: EngineObserver;
   queueObserver?: WorkQueueObserver<TaskMeta>;
   lockObserver?: ZoneLockObserver;
-  onFullReconcile?: (result: FullReconcileResult) => void;
+  onFullReconcile?: (result: FullReconcileResult, info: { complete: boolean }) => void;
   /** The daemon retries zones a full reconcile failed on; a one-shot command must not. */
   retryFailedZones?: boolean;
   /** Lets retries stop early during shutdown. */

@@ -9,9 +9,11 @@
  *   those clients may publish and subscribe (publishers of compact messages, other daemons).
  * - Without one, other clients may connect anonymously and publish (backwards compatible), but not
  *   subscribe: event bodies carry NetBox user names and object data, and only the daemon reads them.
+ * - No publish is retained: an event is news once, and a retained message per topic (any topic a
+ *   client names) would be memory the broker keeps for as long as it runs.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuthenticateError, AuthErrorCode, Client, Subscription } from 'aedes';
+import type { AuthenticateError, AuthErrorCode, Client, PublishPacket, Subscription } from 'aedes';
 import type { Logger } from '../util/log.js';
 import { constantTimeEqual } from '../util/credentials.js';
 
@@ -33,6 +35,8 @@ export interface BrokerAuth {
     done: (error: AuthenticateError | null, success: boolean | null) => void): void;
   authorizeSubscribe(client: Client, subscription: Subscription,
     done: (error: Error | null, subscription?: Subscription | null) => void): void;
+  /** Lets every publish through, never retained. */
+  authorizePublish(client: Client | null, packet: PublishPacket, done: (error?: Error | null) => void): void;
 }
 
 /** MQTT 3.1.1 CONNACK return codes (aedes' AuthErrorCode is a const enum, unusable under isolatedModules). */
@@ -85,6 +89,11 @@ export function createBrokerAuth(opts: BrokerAuthOptions): BrokerAuth {
         + '(set mqtt_username and mqtt_password)', { client_id: clip(client.id), client: clientAddress(client), topic: clip(subscription.topic) });
       // A null subscription is a per-topic failure (SUBACK 0x80); the client stays connected.
       return done(null, null);
+    },
+
+    authorizePublish(_client, packet, done) {
+      packet.retain = false;
+      done(null);
     },
   };
 }

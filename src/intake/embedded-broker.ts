@@ -38,7 +38,7 @@ export interface EmbeddedBroker {
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const { logger } = opts;
   const auth = createBrokerAuth({ daemonClientId: opts.daemonClientId, ...(opts.account ? { account: opts.account } : {}), logger });
-  const broker = await Aedes.createBroker({ authenticate: auth.authenticate, authorizeSubscribe: auth.authorizeSubscribe });
+  const broker = await Aedes.createBroker({ authenticate: auth.authenticate, authorizeSubscribe: auth.authorizeSubscribe, authorizePublish: auth.authorizePublish });
   broker.on('client', (c) => logger.debug('embedded broker: client connected', { client_id: c.id }));
   broker.on('clientDisconnect', (c) => logger.debug('embedded broker: client disconnected', { client_id: c.id }));
   broker.on('clientError', (c, err) => logger.debug(`embedded broker: client error: ${err.message}`, { client_id: c.id }));

@@ -1,8 +1,20 @@
 /**
- * NetBox (netbox-plugin-dns) REST client. Reads zones for our nameserver and their active records,
- * following `next` links (MAX_PAGE_SIZE is 1000 and `limit=0` is NOT "all": netbox-api.md §3.1).
- * A listing is only ever returned complete: a failed or short page fails the whole read, so a partial
- * answer can never be mistaken for "these records are gone".
+ * NetBox (netbox-plugin-dns) REST client. Reads zones for our nameserver and their active records.
+ *
+ * Lists are read by keyset paging: `ordering=id`, `limit`, and `id__gt=<last id seen>` for every page
+ * after the first (NetBox's base filterset has `id__gt`, and DRF's OrderingFilter takes `ordering`:
+ * netbox-api.md §2-3). Offset paging shifts under concurrent writes: a record created or deleted
+ * before the current offset moves every later item by one, so a listing taken while NetBox is busy
+ * skips or repeats items, and its total disagrees with `count`. Paging by id cannot skip an item that
+ * exists from the first page to the last, nor repeat one; items created meanwhile may or may not be
+ * seen, deleted ones may still be, as with any read of a moving source (the zone task is
+ * level-triggered and the read ledger keeps such bulk data from overwriting an event's newer read).
+ *
+ * A listing is only ever returned complete: a failed page fails the whole read, and a listing ends
+ * only on a page that returned every item it announced (`count` counts what matches `id > last`, so
+ * the last page's count is its own length); a page that announces items but returns none, or whose
+ * ids are not ascending past the last one (NetBox ignoring the ordering or the bound), is refused. So
+ * a partial answer can never be mistaken for "these records are gone".
  */
 import type { Logger } from '../util/log.js';
 import { UpstreamError, classifyStatus } from '../util/errors.js';
@@ -96,32 +108,71 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
     });
   }
 
-  /** Reads every page of a listing, following `next`; checks the total against `count`. */
-  async function listAll<T>(operation: string, endpoint: string, path: string, query: URLSearchParams): Promise<T[]> {
+  /**
+   * Reads every page of a listing by keyset paging (see the header): pages in id order, each after
+   * the last id seen, until a page holds everything it announced. `MAX_PAGE_SIZE` may clamp `limit`
+   * (netbox-api.md §3.1): a page shorter than asked is not the end while its `count` says more.
+   */
+  async function listAll<T extends { id: number }>(operation: string, endpoint: string, path: string, query: URLSearchParams): Promise<T[]> {
+    query.set('ordering', 'id');
     query.set('limit', String(opts.pageSize));
+    query.delete('offset');
     const items: T[] = [];
-    let expected: number | null = null;
-    let nextQuery: URLSearchParams | null = query;
-    while (nextQuery) {
-      const page: NetboxPage<T> = await getJson<NetboxPage<T>>(operation, endpoint, path, nextQuery);
+    const refuse = (why: string, errorClass: 'transient' | 'terminal' = 'transient'): UpstreamError =>
+      new UpstreamError(`NetBox GET /${path} ${why}: refusing a partial listing`, 'netbox', errorClass, { operation, method: 'GET' });
+    let lastId: number | null = null;
+    for (;;) {
+      if (lastId !== null) query.set('id__gt', String(lastId));
+      const page: NetboxPage<T> = await getJson<NetboxPage<T>>(operation, endpoint, path, query);
       if (!page || !Array.isArray(page.results)) {
         throw new UpstreamError(`NetBox GET /${path} did not return a paginated list`, 'netbox', 'terminal', { operation, method: 'GET' });
       }
-      if (expected === null && typeof page.count === 'number') expected = page.count;
-      items.push(...page.results);
-      // Re-use our own path with the query NetBox computed: `next` may name another host or scheme
-      // when NetBox sits behind a proxy.
-      nextQuery = page.next ? new URL(page.next).searchParams : null;
-      if (nextQuery && page.results.length === 0) {
-        throw new UpstreamError(`NetBox GET /${path} returned an empty page with a next link`, 'netbox', 'transient', { operation, method: 'GET' });
+      const count = typeof page.count === 'number' ? page.count : null;
+      for (const item of page.results) {
+        const id = item?.id;
+        if (typeof id !== 'number' || (lastId !== null && id <= lastId)) {
+          throw refuse(`returned ids out of order (${String(id)} after ${String(lastId)}): it does not honour ordering=id and id__gt`, 'terminal');
+        }
+        lastId = id;
+        items.push(item);
+      }
+      const got = page.results.length;
+      if (got === 0) {
+        if (count !== null && count > 0) throw refuse(`announced ${count} more items but returned none`);
+        return items;
+      }
+      // Everything that matched was on this page: the listing is complete. Otherwise (the limit was
+      // clamped, or items were created or deleted while the page was built) read on from the last id.
+      if (page.next === null && (count === null || got >= count)) return items;
+    }
+  }
+
+  /**
+   * The active records of these zones. NetBox refuses the whole request (400, "Select a valid
+   * choice") when one of the zones was deleted since it was listed, as happens while NetBox is busy:
+   * then the zones that still exist are looked up, the vanished ones are reported through `vanished`
+   * (their records are unknown, not empty) and the rest read again, a few times at most.
+   */
+  async function recordsOfZones(zoneIds: number[], vanished: (id: number) => void): Promise<NetboxRecord[]> {
+    let ids = zoneIds;
+    for (let attempt = 1; ; attempt++) {
+      const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS });
+      for (const id of ids) query.append('zone_id', String(id));
+      try {
+        return await listAll<NetboxRecord>('listNetboxRecords', 'records', `${PLUGIN_PATH}/records/`, query);
+      } catch (err) {
+        if (!(err instanceof UpstreamError) || err.details.status !== 400 || attempt >= 3) throw err;
+        const exists = new URLSearchParams({ fields: 'id' });
+        for (const id of ids) exists.append('id', String(id));
+        const known = new Set((await listAll<{ id: number }>('listNetboxZoneIds', 'zones', `${PLUGIN_PATH}/zones/`, exists)).map((z) => z.id));
+        const gone = ids.filter((id) => !known.has(id));
+        if (gone.length === 0) throw err; // a 400 for another reason: a real error
+        opts.logger.info(`NetBox zones deleted while they were being read: ${gone.join(', ')}; reading the others`, { zone_ids: gone });
+        gone.forEach(vanished);
+        ids = ids.filter((id) => known.has(id));
+        if (ids.length === 0) return [];
       }
     }
-    if (expected !== null && items.length !== expected) {
-      throw new UpstreamError(
-        `NetBox GET /${path} returned ${items.length} items but announced ${expected}: refusing a partial listing`,
-        'netbox', 'transient', { operation, method: 'GET' });
-    }
-    return items;
   }
 
   // The view filter goes to NetBox only when every scope has the same one; otherwise targets filter.
@@ -179,9 +230,7 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
       const worker = async (): Promise<void> => {
         while (nextChunk < chunks.length) {
           const chunk = chunks[nextChunk++] ?? [];
-          const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS });
-          for (const id of chunk) query.append('zone_id', String(id));
-          const records = await listAll<NetboxRecord>('listNetboxRecords', 'records', `${PLUGIN_PATH}/records/`, query);
+          const records = await recordsOfZones(chunk, (id) => result.delete(id));
           for (const record of records) result.get(record.zone?.id)?.push(slimRecord(record));
         }
       };

@@ -14,7 +14,8 @@ export interface NetboxSource {
   findZones(names: string[]): Promise<NetboxZone[]>;
   /**
    * Active records of the given zones, grouped by zone id, fetched in bulk (many zone ids per request,
-   * pages of up to 1000). Every requested id has an entry, possibly empty.
+   * pages of up to 1000). Every requested id has an entry, possibly empty, except the zones NetBox
+   * deleted since they were listed: their records are unknown, so they have none.
    */
   listRecords(zoneIds: number[]): Promise<Map<number, NetboxRecord[]>>;
   /**

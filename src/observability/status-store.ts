@@ -4,7 +4,8 @@
  * that are failing now. Components report into it; it never calls anything, so reading /status can
  * never block on NetBox, PowerDNS or the broker.
  *
- * Memory is bounded: one last result per zone and target (zone-book.ts; the plan is not kept), a
+ * Memory is bounded: one last result per zone and target (zone-book.ts; the plan is not kept; zones
+ * a complete full reconcile no longer met are pruned), a
  * fixed window of full reconcile outcomes, one entry per upstream and target, and error strings cut
  * to a fixed length.
  */
@@ -14,6 +15,7 @@ import type {
   FullReconcileOutcome, HealthStatus, ReplicationStatus, StatusCounts, StatusDocument, StatusExtra, TargetState, UpstreamName, UpstreamState, ZoneStatus,
 } from './status-types.js';
 import { createZoneBook, cut } from './zone-book.js';
+import { toZoneName } from '../core/names.js';
 
 export type {
   FailingZone, FullReconcileOutcome, HealthStatus, StatusCounts, StatusDocument, StatusExtra, UpstreamName, UpstreamState, ZoneStatus,
@@ -38,6 +40,13 @@ export interface StatusStore {
   initialSyncStarted(): void;
   initialSyncFinished(error?: string): void;
   recordZoneResult(result: ZoneResult): void;
+  /**
+   * After a complete full reconcile: forgets the zones (per target) it did not meet, which exist
+   * neither in NetBox for our nameservers nor on the target any more. Returns how many were dropped.
+   */
+  pruneZones(met: ReadonlyArray<{ zone: string; target: string }>): number;
+  /** Zone entries held (for bounds checks). */
+  zoneEntries(): number;
   /** Counts for the scrape-time gauges, the same as the document's; of one target when named. */
   counts(target?: string): StatusCounts;
   /** A deep full reconcile ended; with `quickZones`, a quick one that looked at that many zones. */
@@ -152,6 +161,13 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     },
 
     counts: (target) => book.counts(target),
+
+    pruneZones(met) {
+      const keep = new Set(met.map((m) => `${toZoneName(m.zone)}\u0000${m.target}`));
+      return book.prune((zone, target) => keep.has(`${zone}\u0000${target}`));
+    },
+
+    zoneEntries: () => book.size(),
 
     recordFullReconcile(run) {
       const at = clock.now();

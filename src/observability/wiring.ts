@@ -107,7 +107,9 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
       else if (i.kind === 'ignored') ignored(i.reason);
       else received('webhook');
     },
-    fullReconcile(result: FullReconcileResult) {
+    fullReconcile(result: FullReconcileResult, info: { complete: boolean } = { complete: false }) {
+      // A complete run met every zone that still exists somewhere: the rest leave /status.
+      if (info.complete) status.pruneZones(result.zones);
       metrics.reconcileRuns.inc({ trigger: result.trigger, outcome: result.outcome });
       const error = result.error ?? result.refusal;
       if (result.mode === 'quick') {

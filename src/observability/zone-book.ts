@@ -1,5 +1,6 @@
 /**
- * The last result of every (zone, target), bounded, and what /status and the gauges derive from it:
+ * The last result of every (zone, target), bounded (at most `maxZones`, least recently updated
+ * first; zones a complete full reconcile no longer met are pruned), and what /status and the gauges derive from it:
  * which zones need a look (failing, refused, holding rrsets PowerDNS refused), the counts per
  * target, and one zone's entries. The plan itself is not kept, only what an operator reads.
  */
@@ -44,6 +45,10 @@ export interface ZoneBook {
   /** Every entry needing a look, sorted by zone then target. */
   failing(): FailingZone[];
   entries(zone: string): ZoneStatus[];
+  /** Forgets the entries `keep` says no to (zones gone from NetBox and PowerDNS); returns how many. */
+  prune(keep: (zone: string, target: string) => boolean): number;
+  /** Entries held. */
+  size(): number;
 }
 
 export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; maxZones: number }): ZoneBook {
@@ -116,5 +121,17 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
       const name = toZoneName(zone);
       return [...zones.values()].filter((z) => z.zone === name).map(entry);
     },
+
+    prune(keep) {
+      let n = 0;
+      for (const [key, z] of zones) {
+        if (keep(z.zone, z.target)) continue;
+        zones.delete(key);
+        n += 1;
+      }
+      return n;
+    },
+
+    size: () => zones.size,
   };
 }

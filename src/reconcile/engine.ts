@@ -43,8 +43,12 @@ export interface EngineOptions {
   /** Where every write to PowerDNS is recorded (the audit trail). */
   audit?: AuditSink;
   queueObserver?: WorkQueueObserver<TaskMeta>;
-  /** Told once per full reconcile run (not per request coalesced into it). */
-  onFullReconcile?: (result: FullReconcileResult) => void;
+  /**
+   * Told once per full reconcile run (not per request coalesced into it). `complete`: the run covered
+   * every zone and target and read all it needed, so a zone it did not meet exists neither in NetBox
+   * (for our nameservers) nor on a target: what is remembered about such zones may be pruned.
+   */
+  onFullReconcile?: (result: FullReconcileResult, info: { complete: boolean }) => void;
 }
 
 export interface Engine {
@@ -125,11 +129,12 @@ export function createEngine(opts: EngineOptions): Engine {
 
   async function runZone(zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]> {
     const results = await runLocked(zone, options).catch((err: unknown): ZoneResult[] => {
-      // Only a lock timeout gets here (the zone task itself never throws).
+      // Only a lock timeout gets here (the zone task itself never throws). Transient: the zone is
+      // retried once whatever held it lets go.
       const message = err instanceof Error ? err.message : String(err);
       return targets.filter((t) => options.targets === undefined || options.targets.includes(t.target.name)).map((t) => ({
         zone, target: t.target.name, trigger: options.trigger, outcome: 'failed', changes: { creates: 0, updates: 0, deletes: 0 }, rejected: [],
-        dryRun: options.dryRun ?? opts.settings.dryRun, error: message, errorClass: 'terminal', failureReason: 'lock_timeout', warnings: [],
+        dryRun: options.dryRun ?? opts.settings.dryRun, error: message, errorClass: 'transient', failureReason: 'lock_timeout', warnings: [],
         durationMs: 0, finishedAt: opts.clock.now(),
       }));
     });
@@ -152,9 +157,16 @@ export function createEngine(opts: EngineOptions): Engine {
       netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
       runZone, concurrency: opts.workers, isStopping: () => stopping,
     }, trigger, options).then((result) => {
-      if (complete && result.outcome !== 'failure') lastCompleteAt = startedAt;
+      if (complete && result.outcome !== 'failure') {
+        lastCompleteAt = startedAt;
+        // Zones that left both NetBox and PowerDNS: forget their refusals, so churn never adds up.
+        for (const t of targets) {
+          const met = new Set(result.zones.filter((z) => z.target === t.target.name).map((z) => z.zone));
+          t.memory.prune((zone) => met.has(zone));
+        }
+      }
       try {
-        opts.onFullReconcile?.(result);
+        opts.onFullReconcile?.(result, { complete });
       } catch (err) {
         opts.logger.warn(`full reconcile observer failed: ${err instanceof Error ? err.message : String(err)}`);
       }

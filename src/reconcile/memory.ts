@@ -4,6 +4,8 @@
  *   makes no write; NetBox changing the content, or the rrset leaving NetBox, clears it;
  * - the last refusal logged per zone, so a refused plan is logged at warn when it starts or changes,
  *   not on every run.
+ * Both are capped (`maxEntries` each), and a complete full reconcile prunes the zones that exist
+ * neither in NetBox nor on the target any more (`prune`), so zones coming and going never add up.
  */
 import type { RRset, ZoneName } from '../core/types.js';
 import type { RejectedRRset } from './types.js';
@@ -21,6 +23,10 @@ export interface TargetMemory {
   rejectionCount(): number;
   /** True when `key` differs from the refusal last noted for the zone (then it is noted). */
   refusalChanged(zone: ZoneName, key: string | null): boolean;
+  /** Forgets everything about the zones `keep` says no; returns how many zones were forgotten. */
+  prune(keep: (zone: ZoneName) => boolean): number;
+  /** Entries held: refusals remembered, zones indexed, refusal log lines noted (for bounds checks). */
+  size(): { rejections: number; zones: number; refusals: number };
 }
 
 interface Rejection {
@@ -33,14 +39,17 @@ interface Rejection {
 
 const contentOf = (r: RRset): string => JSON.stringify([r.ttl, r.records]);
 
-/** Bounded LRU insert: deletes first so Map order is least recently touched first. */
-function touch<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+/**
+ * Bounded LRU insert: deletes first so Map order is least recently touched first; `evict` removes
+ * the oldest entry (with whatever indexes it).
+ */
+function touch<K, V>(map: Map<K, V>, key: K, value: V, max: number, evict: (key: K) => void = (k) => map.delete(k)): void {
   map.delete(key);
   map.set(key, value);
   while (map.size > max) {
     const oldest = map.keys().next();
     if (oldest.done === true) break;
-    map.delete(oldest.value);
+    evict(oldest.value);
   }
 }
 
@@ -70,12 +79,11 @@ export function createTargetMemory(opts: { maxEntries?: number } = {}): TargetMe
       const previous = rejected.get(k);
       const content = contentOf(wanted);
       const news = previous === undefined || previous.content !== content || previous.error !== error;
-      touch(rejected, k, { zone, name: wanted.name, type: wanted.type, content, error }, max);
       const keys = byZone.get(zone) ?? new Set<string>();
       keys.add(k);
       byZone.set(zone, keys);
-      // Evicted entries may leave stale keys in byZone: prune them.
-      for (const stale of [...keys]) if (!rejected.has(stale)) keys.delete(stale);
+      // An evicted refusal leaves its zone's index too, so the index never outgrows the refusals.
+      touch(rejected, k, { zone, name: wanted.name, type: wanted.type, content, error }, max, drop);
       return news;
     },
     forgetRejections(zone, keep) {
@@ -101,5 +109,15 @@ export function createTargetMemory(opts: { maxEntries?: number } = {}): TargetMe
       touch(refusals, zone, refusalKey, max);
       return true;
     },
+    prune(keep) {
+      const gone = new Set([...byZone.keys(), ...refusals.keys()].filter((zone) => !keep(zone)));
+      for (const zone of gone) {
+        for (const k of [...(byZone.get(zone) ?? [])]) drop(k);
+        byZone.delete(zone);
+        refusals.delete(zone);
+      }
+      return gone.size;
+    },
+    size: () => ({ rejections: rejected.size, zones: byZone.size, refusals: refusals.size }),
   };
 }

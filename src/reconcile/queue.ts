@@ -5,7 +5,8 @@
  * - an add while a key runs marks it dirty: exactly one more run after the current one, with the
  *   merged meta of everything that arrived meanwhile. A burst of any size costs at most two runs.
  * - per-key exponential failure backoff for transient failures (`ItemExponentialFailureRateLimiter`),
- *   reset on success (`Forget`); terminal failures are not requeued (`reconcile.TerminalError`).
+ *   reset on success (`Forget`); terminal failures are not requeued (`reconcile.TerminalError`), and
+ *   forget the count too, so only keys being retried are counted.
  *
  * Decision, backoff vs fresh add: while a key waits on its backoff delay, a fresh `add` cancels the
  * delay and queues the key at once (meta merged). An event is new information, and the zone task is
@@ -13,6 +14,14 @@
  * failure count is kept, so if that prompt run fails transiently again its next delay is longer.
  * The same holds when an add arrives during a run that ends in 'retry': the dirty rerun goes
  * promptly instead of after the delay. (client-go also runs such a key promptly, via `Add`.)
+ *
+ * Two lanes: work marked `background` (retries after a transient failure: the zones a failed full
+ * reconcile left behind, or an event's run that failed) waits in its own FIFO lane, and fresh work
+ * (events, API requests) goes first. Background work may hold at most `workers - 1` workers (with
+ * more than one worker), so a flood of retries, or retries stuck on a slow upstream, never leaves
+ * fresh work without a worker; and one background run may always start, so retries are never
+ * starved by a steady stream of events. A fresh add for a key waiting in the background lane moves
+ * it to the front lane.
  *
  * All waiting goes through the injected `Clock`. The queue knows nothing about zones, PowerDNS or
  * the zone lock: `process` (wired by the daemon) takes the lock and reconciles.
@@ -57,6 +66,11 @@ export interface WorkQueueOptions<M> {
   backoff: BackoffPolicy;
   observer?: WorkQueueObserver<M>;
   /**
+   * True for a pending run that is background work (e.g. only retries): it waits in the background
+   * lane (see the header). Absent: everything is fresh work, one FIFO lane.
+   */
+  background?: (meta: M) => boolean;
+  /**
    * Receives the meta of every run that will not happen because the queue stopped: pending runs
    * dropped by `stop`/`drain`, and adds refused afterwards. Lets the owner settle whatever the
    * meta carries (e.g. promises of `POST /sync` callers). Must not throw.
@@ -84,7 +98,7 @@ export interface WorkQueue<M> {
   running(): number;
   /** True when the key is queued, running or delayed. */
   has(key: string): boolean;
-  /** Consecutive transient failures of `key` since its last success. */
+  /** Consecutive transient failures of `key` since its last success or terminal failure. */
   failures(key: string): number;
   /** Resolves when nothing is pending, running or delayed. */
   idle(): Promise<void>;
@@ -114,11 +128,20 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
   const workers = Math.max(1, opts.workers);
   const logger = opts.logger.child({ component: 'queue' });
 
-  // Invariants (as in client-go queue.go): every key in `order` is in `dirty` and not in `processing`;
+  // Invariants (as in client-go queue.go): every key in `order` or `backOrder` (never both) is in
+  // `dirty` and not in `processing`;
   // a key in both `dirty` and `processing` is re-queued by `finish`; `delayed` keys are in neither.
   const order: string[] = [];
+  /** The background lane: keys whose pending meta is background work (same invariants as `order`). */
+  const backOrder: string[] = [];
   const dirty = new Map<string, Pending<M>>();
   const processing = new Map<string, M>();
+  /** Running keys that were taken from the background lane. */
+  const runningBackground = new Set<string>();
+  const isBackground = (meta: M): boolean => opts.background?.(meta) === true;
+  const maxBackground = workers > 1 ? workers - 1 : 1;
+  /** Queues a waiting key in the lane its meta belongs to. */
+  const line = (key: string, meta: M): void => void (isBackground(meta) ? backOrder : order).push(key);
   const delayed = new Map<string, Delayed<M>>();
   const failureCounts = new Map<string, number>();
   let stopped = false;
@@ -148,11 +171,17 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
   };
 
   const pump = (): void => {
-    while (!stopped && processing.size < workers && order.length > 0) {
-      const key = order.shift() as string;
+    while (!stopped && processing.size < workers) {
+      // One background run may always start (no starvation); beyond that, fresh work first, and
+      // background work only up to its share of the workers.
+      const fromBack = backOrder.length > 0
+        && ((runningBackground.size === 0 && workers > 1) || (order.length === 0 && runningBackground.size < maxBackground));
+      if (!fromBack && order.length === 0) return;
+      const key = (fromBack ? backOrder : order).shift() as string;
       const entry = dirty.get(key) as Pending<M>;
       dirty.delete(key);
       processing.set(key, entry.meta);
+      if (fromBack) runningBackground.add(key);
       void runOne(key, entry);
     }
   };
@@ -173,8 +202,11 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
   /** `Done` + the controller's result handling: forget, requeue with backoff, or leave alone. */
   function finish(key: string, meta: M, outcome: TaskOutcome, secs: number): void {
     processing.delete(key);
+    runningBackground.delete(key);
     notify((o) => o.finished(key, meta, outcome, secs));
-    if (outcome === 'ok') {
+    if (outcome === 'ok' || outcome === 'failed') {
+      // Success resets the backoff; so does a terminal failure, which is not retried (it waits for
+      // news): the count only lives while the key is being retried, so keys never accumulate.
       failureCounts.delete(key);
     } else if (outcome === 'retry' && !stopped) {
       const failures = (failureCounts.get(key) ?? 0) + 1;
@@ -189,7 +221,8 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
         schedule(key, meta, delayMs);
       }
     }
-    if (dirty.has(key)) order.push(key);
+    const rerun = dirty.get(key);
+    if (rerun !== undefined) line(key, rerun.meta);
     pump();
     wake();
   }
@@ -213,12 +246,22 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
     delayed.set(key, { meta: merged, dueAt, cancel });
   }
 
+  /** Fresh work merged into a retry waiting in the background lane: it moves to the front lane. */
+  function promote(key: string, merged: M): void {
+    const i = isBackground(merged) ? -1 : backOrder.indexOf(key);
+    if (i < 0) return;
+    backOrder.splice(i, 1);
+    order.push(key);
+    pump();
+  }
+
   /** The core of `add`, also used when a delay fires. */
   function enqueue(key: string, meta: M): AddResult {
     const waiting = dirty.get(key);
     if (waiting !== undefined) {
       waiting.meta = opts.mergeMeta(waiting.meta, meta);
       notify((o) => o.coalesced(key, meta));
+      promote(key, waiting.meta);
       return processing.has(key) ? 'dirty' : 'coalesced';
     }
     let merged = meta;
@@ -232,7 +275,7 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
     dirty.set(key, { meta: merged, since: clock.monotonic() });
     notify((o) => o.queued(key, merged));
     if (processing.has(key)) return 'dirty';
-    order.push(key);
+    line(key, merged);
     pump();
     return 'queued';
   }
@@ -273,6 +316,7 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
       // It runs sooner than asked anyway; folding the meta in keeps the information.
       waiting.meta = opts.mergeMeta(waiting.meta, meta);
       notify((o) => o.coalesced(key, meta));
+      promote(key, waiting.meta);
       return;
     }
     schedule(key, meta, delayMs);
@@ -289,13 +333,14 @@ export function createWorkQueue<M>(opts: WorkQueueOptions<M>): WorkQueue<M> {
   /** Drops everything not running and returns the dropped keys. */
   function halt(): string[] {
     stopped = true;
-    const abandoned = [...new Set([...order, ...dirty.keys(), ...delayed.keys()])];
+    const abandoned = [...new Set([...order, ...backOrder, ...dirty.keys(), ...delayed.keys()])];
     const dropped: Array<[string, M]> = [...dirty].map(([k, p]) => [k, p.meta]);
     for (const [k, d] of delayed) {
       d.cancel();
       dropped.push([k, d.meta]);
     }
     order.length = 0;
+    backOrder.length = 0;
     dirty.clear();
     delayed.clear();
     for (const [k, m] of dropped) drop(k, m);

@@ -98,12 +98,15 @@ export function mergeTaskMeta(waiting: TaskMeta, incoming: TaskMeta): TaskMeta {
 
 /** Creates the zone runner. */
 export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
+  // A lock timeout is transient: whatever held the zone (a full reconcile stuck on an upstream) will
+  // let go, and the event it kept waiting must then run, not be dropped until the next cron.
   const failedResults = (zone: ZoneName, meta: TaskMeta, error: string, failureReason: 'lock_timeout' | 'internal'): ZoneResult[] =>
     opts.task.targets
       .filter((t) => meta.options.targets === undefined || meta.options.targets.includes(t.target.name))
       .map((t) => ({
         zone, target: t.target.name, trigger: meta.options.trigger, outcome: 'failed', changes: { creates: 0, updates: 0, deletes: 0 },
-        rejected: [], dryRun: meta.options.dryRun ?? false, error, errorClass: 'terminal', failureReason, warnings: [], durationMs: 0,
+        rejected: [], dryRun: meta.options.dryRun ?? false, error, errorClass: failureReason === 'lock_timeout' ? 'transient' : 'terminal',
+        failureReason, warnings: [], durationMs: 0,
         finishedAt: opts.clock.now(),
       }));
   const queue = createWorkQueue<TaskMeta>({
@@ -112,6 +115,9 @@ export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
     logger: opts.logger,
     backoff: opts.backoff,
     mergeMeta: mergeTaskMeta,
+    // Retries (of a failed event run, or of a zone a failed full reconcile left) never keep an
+    // event from a worker: they wait in the queue's background lane.
+    background: (meta) => meta.triggers.every((t) => t === 'retry'),
     ...(opts.queueObserver ? { observer: opts.queueObserver } : {}),
     // Runs dropped at shutdown still answer whoever waits for them.
     onDrop: (zone, meta) => {
@@ -133,6 +139,7 @@ export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
           trigger: 'retry', ...(meta.options.allowDelete ? { allowDelete: true } : {}), targets: transient,
           ...(meta.options.origins ? { origins: meta.options.origins } : {}),
         };
+        meta.triggers = ['retry'];
         return 'retry';
       }
       return results.some((r) => r.outcome === 'failed') ? 'failed' : 'ok';

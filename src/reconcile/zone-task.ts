@@ -110,7 +110,13 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
 
   async function readNetbox(): Promise<{ netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }> {
     const source = options.source;
-    if (source && !deps.ledger.readSince(zone, source.readAt)) return { netboxZones: source.netboxZones, records: source.records };
+    if (source && !deps.ledger.readSince(zone, source.readAt)) {
+      // A served zone without records in the bulk read was deleted from NetBox while it was read:
+      // its records are unknown (not empty), so this zone reads NetBox itself.
+      const unread = source.netboxZones.filter((z) => z.active && !source.records.has(z.id) && deps.targets.some((t) => inScope(z, t.target.scope)));
+      if (unread.length === 0) return { netboxZones: source.netboxZones, records: source.records };
+      log.debug('the bulk read has no records for this zone (deleted from NetBox meanwhile?): reading it again');
+    }
     const at = deps.clock.monotonic();
     deps.ledger.noteRead(zone, at);
     deps.coverage?.readStarting(zone, at);

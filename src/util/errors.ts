@@ -49,7 +49,7 @@ export class UnsafePlanError extends Error {
   }
 }
 
-/** Any other failure that must not be retried (ambiguous zone, invalid NetBox data, lock timeout...). */
+/** Any other failure that must not be retried by the call that met it (ambiguous zone, invalid NetBox data, lock timeout: the queue retries that one later). */
 export class TerminalError extends Error {
   override readonly name = 'TerminalError';
   readonly errorClass: ErrorClass = 'terminal';

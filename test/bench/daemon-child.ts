@@ -10,7 +10,9 @@ import { createDaemon, type Daemon } from '../../src/app/daemon.js';
 import { createLogger } from '../../src/util/log.js';
 import { systemClock } from '../../src/util/clock.js';
 import { errorMessage } from '../../src/util/errors.js';
-import type { ChildCommand, ChildRequest, ChildResponse, CountersReply, FullReply, StartReply } from './protocol.js';
+import type {
+  ChildCommand, ChildRequest, ChildResponse, CountersReply, FullReply, MemoryReply, ReconcileRecord, StartReply, StateReply,
+} from './protocol.js';
 
 const MB = 1024 * 1024;
 let daemon: Daemon | null = null;
@@ -23,6 +25,35 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, m.rss);
   peakHeap = Math.max(peakHeap, m.heapUsed);
 }, 20);
+
+/** Every full reconcile the daemon ran since the last `reconciles` command (the soak's record). */
+let reconciles: ReconcileRecord[] = [];
+
+/** Records each full reconcile run, whoever asked for it (cron, retry, API); a run shared by callers once. */
+function recordReconciles(d: Daemon): void {
+  const engine = d.core.engine;
+  const run = engine.fullReconcile.bind(engine);
+  const seen = new WeakSet<object>();
+  engine.fullReconcile = async (trigger, options) => {
+    const result = await run(trigger, options);
+    if (!seen.has(result)) {
+      seen.add(result);
+      const outcomes: Record<string, number> = {};
+      for (const z of result.zones) outcomes[z.outcome] = (outcomes[z.outcome] ?? 0) + 1;
+      const endedAt = Date.now();
+      reconciles.push({
+        trigger: result.trigger, outcome: result.outcome, ...(result.error ? { error: result.error } : {}),
+        startedAt: endedAt - result.durationMs, endedAt, outcomes,
+      });
+    }
+    return result;
+  };
+}
+
+async function metricSum(name: string): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return (metric?.values ?? []).reduce((n, v) => n + v.value, 0);
+}
 
 function current(): Daemon {
   if (!daemon) throw new Error('daemon not started');
@@ -68,6 +99,7 @@ async function handle(command: ChildCommand): Promise<unknown> {
       const stream = createWriteStream(command.logFile, { flags: 'a' });
       const logger = createLogger({ level: config.log_level, format: 'json', stream }).child({ service: 'netbox-pdns' });
       daemon = createDaemon(config, { logger, clock: systemClock, build: { version: 'bench', revision: 'bench' }, registry });
+      recordReconciles(daemon);
       const started = await daemon.start();
       const reply: StartReply = { httpPort: started.httpPort, brokerUrl: started.brokerUrl ?? '', rssMb: process.memoryUsage.rss() / MB };
       return reply;
@@ -105,6 +137,29 @@ async function handle(command: ChildCommand): Promise<unknown> {
     case 'idle':
       await current().core.engine.runner.idle();
       return null;
+    case 'memory': {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const m = process.memoryUsage();
+      const reply: MemoryReply = { rssMb: m.rss / MB, heapUsedMb: m.heapUsed / MB, heapTotalMb: m.heapTotal / MB, externalMb: m.external / MB, gc: gc !== undefined };
+      return reply;
+    }
+    case 'reconciles': {
+      const out = reconciles;
+      reconciles = [];
+      return out;
+    }
+    case 'state': {
+      const engine = current().core.engine;
+      const reply: StateReply = {
+        queuePending: engine.runner.pending(), queueRunning: engine.runner.running(), ledger: engine.ledger.size(),
+        rejectedRrsets: engine.rejectedRrsets(),
+        eventsReceived: await metricSum('netbox_pdns_events_received_total'),
+        eventsRejected: await metricSum('netbox_pdns_events_rejected_total'),
+        eventsIgnored: await metricSum('netbox_pdns_events_ignored_total'),
+      };
+      return reply;
+    }
     case 'stop':
       await daemon?.stop();
       clearInterval(sampler);

@@ -8,7 +8,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { ChildCommand, ChildRequest, ChildResponse, CountersReply, FullReply, StartReply } from './protocol.js';
+import type {
+  ChildCommand, ChildRequest, ChildResponse, CountersReply, FullReply, MemoryReply, ReconcileRecord, StartReply, StateReply,
+} from './protocol.js';
 
 export interface DaemonProc {
   pid: number;
@@ -17,6 +19,11 @@ export interface DaemonProc {
   counters(): Promise<CountersReply>;
   resetPeak(): Promise<void>;
   idle(): Promise<void>;
+  /** Memory now, after a GC when the child runs with --expose-gc. */
+  memory(): Promise<MemoryReply>;
+  /** The full reconciles run since the last call. */
+  reconciles(): Promise<ReconcileRecord[]>;
+  state(): Promise<StateReply>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +75,9 @@ export function forkDaemon(script: string, opts: { cpuProfDir?: string; nodeArgs
     counters: () => call<CountersReply>({ cmd: 'counters' }),
     resetPeak: () => call<void>({ cmd: 'resetPeak' }),
     idle: () => call<void>({ cmd: 'idle' }),
+    memory: () => call<MemoryReply>({ cmd: 'memory' }),
+    reconciles: () => call<ReconcileRecord[]>({ cmd: 'reconciles' }),
+    state: () => call<StateReply>({ cmd: 'state' }),
     async stop() {
       if (exited) return;
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);

@@ -44,15 +44,15 @@ export function publish(client: MqttClient, envelopes: WebhookEnvelope[]): Promi
 }
 
 /**
- * Polls DNS every millisecond until `fqdn` A answers exactly `ip`; ms since `from`, or null on timeout.
- * The polling itself loads PowerDNS (and the 2 cores), so the floor polls the same way.
+ * Polls DNS every millisecond (or `intervalMs`) until `fqdn` A answers exactly `ip`; ms since `from`,
+ * or null on timeout. The polling itself loads PowerDNS (and the 2 cores), so the floor polls the same way.
  */
-export async function served(dnsPort: number, fqdn: string, ip: string, from: number, timeoutMs: number): Promise<number | null> {
+export async function served(dnsPort: number, fqdn: string, ip: string, from: number, timeoutMs: number, intervalMs = 1): Promise<number | null> {
   for (;;) {
     const answer = await queryDns(dnsPort, fqdn, 'A', { timeoutMs: 1000 }).catch(() => null);
     if (answer && answer.answers.length === 1 && answer.answers[0] === ip) return since(from);
     if (performance.now() - from > timeoutMs) return null;
-    await sleep(1);
+    await sleep(intervalMs);
   }
 }
 

@@ -10,6 +10,9 @@ export type ChildCommand =
   | { cmd: 'counters' }
   | { cmd: 'resetPeak' }
   | { cmd: 'idle' }
+  | { cmd: 'memory' }
+  | { cmd: 'reconciles' }
+  | { cmd: 'state' }
   | { cmd: 'stop' };
 
 export interface StartReply {
@@ -58,4 +61,40 @@ export interface ChildResponse {
   ok: boolean;
   result?: unknown;
   error?: string;
+}
+
+/** Memory now (after a full GC when the child runs with --expose-gc, so growth is not garbage), MB. */
+export interface MemoryReply {
+  rssMb: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+  externalMb: number;
+  /** True when a GC ran first. */
+  gc: boolean;
+}
+
+/** One full reconcile the daemon ran (cron, retry, API...), as the soak records them. */
+export interface ReconcileRecord {
+  trigger: string;
+  outcome: string;
+  error?: string;
+  /** Wall-clock ms (Date.now) when it started and ended. */
+  startedAt: number;
+  endedAt: number;
+  /** Zone outcomes, counted. */
+  outcomes: Record<string, number>;
+}
+
+/** What the daemon holds in its bounded structures, and what its intake counted. */
+export interface StateReply {
+  queuePending: number;
+  queueRunning: number;
+  /** Read-ledger entries (only while a full reconcile runs). */
+  ledger: number;
+  /** Rrsets PowerDNS refused, remembered. */
+  rejectedRrsets: number;
+  /** Messages received / rejected as bad input / ignored, from the daemon's metrics. */
+  eventsReceived: number;
+  eventsRejected: number;
+  eventsIgnored: number;
 }

@@ -15,7 +15,7 @@ export function at(tree: unknown, path: string): unknown {
   return node;
 }
 
-function fmt(value: unknown, unit = ''): string {
+export function fmt(value: unknown, unit = ''): string {
   if (value === undefined || value === null) return '–';
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return '–';
@@ -72,4 +72,11 @@ export function printTable(r: Tree): void {
     ...rows.slice(1).map(line),
   ];
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** A markdown-style table of already formatted cells, the first row being the header. */
+export function formatTable(rows: string[][]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
+  const line = (row: string[]): string => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(rows[0] ?? []), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
 }

@@ -126,4 +126,22 @@ describe('component: engine', () => {
       expect([...pdns.zones.values()].every((z) => z.account === OWNER)).to.equal(true);
     });
   });
+
+  it('a complete full reconcile forgets what it remembered about zones gone from NetBox and PowerDNS', async () => {
+    const h = harness();
+    netboxZone(h.store, 'kept.example', [['lua', 'LUA', 'A 1.2.3.4']]);
+    netboxZone(h.store, 'gone.example', [['lua', 'LUA', 'A 1.2.3.4']]);
+    const pdns = h.pdns[0] as MemoryPdns;
+    pdns.refuseContent('A 1.2.3.4', 'Data field in DNS should start with quote (") at position 0');
+    await h.engine.fullReconcile('startup');
+    expect(h.engine.rejectedRrsets()).to.equal(2);
+    // The zone leaves both sides without a zone task ever seeing it go (deleted by hand in PowerDNS).
+    h.store.deleteZone(Number(h.store.findZone('gone.example')?.id));
+    await pdns.deleteZone('gone.example.');
+    // A run restricted to some zones proves nothing about the others: nothing is forgotten.
+    await h.engine.fullReconcile('cli', { zones: ['kept.example.'] });
+    expect(h.engine.rejectedRrsets()).to.equal(2);
+    expect((await h.engine.fullReconcile('cron')).outcome).to.equal('success');
+    expect(h.engine.rejectedRrsets()).to.equal(1);
+  });
 });

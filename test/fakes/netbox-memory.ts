@@ -13,7 +13,7 @@ export type NetboxRead = 'listZones' | 'findZones' | 'listRecords' | 'listRecord
 export class MemoryNetbox implements NetboxSource {
   readonly reads: NetboxRead[] = [];
   private readonly faults = new Map<NetboxRead, Array<Error | 'empty'>>();
-  private readonly gates = new Map<NetboxRead, Array<() => Promise<void>>>();
+  private readonly gates = new Map<NetboxRead, Array<{ name?: string; wait: () => Promise<void> }>>();
 
   constructor(readonly store: FakeNetboxStore, readonly nameserverId: number) {}
 
@@ -22,13 +22,16 @@ export class MemoryNetbox implements NetboxSource {
     this.faults.set(what, [...(this.faults.get(what) ?? []), ...outcomes]);
   }
 
-  /** The next read of `what` waits until released. */
-  hold(what: NetboxRead): { reached: Promise<void>; release: () => void } {
+  /**
+   * The next read of `what` (of the zone named `name`, without a trailing dot, when given: a by-name
+   * read) waits until released.
+   */
+  hold(what: NetboxRead, name?: string): { reached: Promise<void>; release: () => void } {
     let release = (): void => undefined;
     let reached = (): void => undefined;
     const wait = new Promise<void>((resolve) => { release = resolve; });
     const arrived = new Promise<void>((resolve) => { reached = resolve; });
-    this.gates.set(what, [...(this.gates.get(what) ?? []), async () => { reached(); await wait; }]);
+    this.gates.set(what, [...(this.gates.get(what) ?? []), { ...(name !== undefined ? { name } : {}), wait: async () => { reached(); await wait; } }]);
     return { reached: arrived, release };
   }
 
@@ -36,10 +39,12 @@ export class MemoryNetbox implements NetboxSource {
     return new UpstreamError('NetBox GET /api/plugins/netbox-dns/zones/: HTTP 503: Service Unavailable', 'netbox', 'transient', { operation: 'listNetboxZones', status: 503 });
   }
 
-  private async enter(what: NetboxRead): Promise<'empty' | null> {
+  /** `names`: the zones a read is for (a batched read names several; a gate for one of them holds it). */
+  private async enter(what: NetboxRead, names?: readonly string[]): Promise<'empty' | null> {
     this.reads.push(what);
-    const gate = this.gates.get(what)?.shift();
-    if (gate) await gate();
+    const gates = this.gates.get(what) ?? [];
+    const i = gates.findIndex((g) => g.name === undefined || (names ?? []).map((n) => n.replace(/\.$/, '')).includes(g.name));
+    if (i >= 0) await gates.splice(i, 1)[0]?.wait();
     const fault = this.faults.get(what)?.shift();
     if (fault instanceof Error) throw fault;
     return fault ?? null;
@@ -58,18 +63,19 @@ export class MemoryNetbox implements NetboxSource {
   }
 
   async findZones(names: string[]): Promise<NetboxZone[]> {
-    if ((await this.enter('findZones')) === 'empty') return [];
+    if ((await this.enter('findZones', names)) === 'empty') return [];
     const wanted = new Set(names.map((n) => n.replace(/\.$/, '').toLowerCase()));
     return this.ours().filter((z) => wanted.has(z.name.toLowerCase()));
   }
 
   async listRecords(zoneIds: number[]): Promise<Map<number, NetboxRecord[]>> {
     const empty = (await this.enter('listRecords')) === 'empty';
-    return new Map(zoneIds.map((id) => [id, empty ? [] : this.records(id)] as const));
+    // Like the client: a zone deleted since it was listed has no entry (its records are unknown).
+    return new Map(zoneIds.filter((id) => this.store.db.zones.has(id)).map((id) => [id, empty ? [] : this.records(id)] as const));
   }
 
   async listRecordsByZoneName(names: string[]): Promise<NetboxRecord[] | null> {
-    const empty = (await this.enter('listRecordsByZoneName')) === 'empty';
+    const empty = (await this.enter('listRecordsByZoneName', names)) === 'empty';
     const all = this.store.listZones();
     // Like NetBox's ModelMultipleChoiceFilter: one unknown name fails the whole request.
     if (names.some((name) => !all.some((z) => z.name === name))) return null;

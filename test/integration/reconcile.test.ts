@@ -161,7 +161,7 @@ describe('reconcile against a real PowerDNS', function () {
       const ours = ['example.com', '2.0.192.in-addr.arpa', 'big.example'];
       const total = ours.reduce((n, zone) => n + env.netbox.store.listRecords({ zone }).filter((r) => r.active).length, 0);
       expect(recordRequests.every((r) => new URLSearchParams(r.query).getAll('zone_id').length === ours.length)).to.equal(true);
-      // maxPageSize 5 here: pages of 5 records for all zones at once, following `next`.
+      // maxPageSize 5 here: pages of 5 records for all zones at once, each after the last id of the one before.
       expect(recordRequests.length).to.equal(Math.ceil(total / 5));
       expect(recordRequests.every((r) => r.status === 200)).to.equal(true);
     });

@@ -1,12 +1,14 @@
 /**
  * The list filters the daemon and people use (P:netbox_dns/filtersets/*.py plus NetBox's base
  * filterset). Repeated parameters OR together; a nonexistent related id is a 400, not an empty list;
- * unknown parameters are ignored. Results come back in the default ordering.
+ * unknown parameters are ignored. Results come back in the default ordering, or in `?ordering=`'s
+ * (ordering.ts) when it names fields that can be ordered by.
  */
 import type { Db } from './db.js';
 import { FakeNetboxError, RECORD_STATUSES, ZONE_STATUSES, type RecordRow, type ZoneRow } from './model.js';
 import { recordActive, recordFqdn, zoneActive } from './serialize.js';
 import { sortRecords, sortZones } from './rows.js';
+import { orderingTerms, applyOrdering, type OrderKey } from './ordering.js';
 
 type Errors = Record<string, string[]>;
 
@@ -54,6 +56,26 @@ function numbers(params: URLSearchParams, field: string, errors: Errors): Set<nu
   return out;
 }
 
+/**
+ * NetBox's `id` filter and its generated lookups (`id`, `id__n`, `id__gt`, `id__gte`, `id__lt`,
+ * `id__lte`): a MultiValueNumberFilter, so repeated values of one lookup OR together (`id__n`
+ * excludes them all), and different lookups AND. Null when none is given.
+ */
+function idFilter(params: URLSearchParams, errors: Errors): ((id: number) => boolean) | null {
+  const tests: Array<(id: number) => boolean> = [];
+  const lookups: Array<[string, (id: number, v: number) => boolean]> = [
+    ['id', (id, v) => id === v], ['id__gt', (id, v) => id > v], ['id__gte', (id, v) => id >= v],
+    ['id__lt', (id, v) => id < v], ['id__lte', (id, v) => id <= v],
+  ];
+  for (const [field, test] of lookups) {
+    const values = numbers(params, field, errors);
+    if (values) tests.push((id) => [...values].some((v) => test(id, v)));
+  }
+  const excluded = numbers(params, 'id__n', errors);
+  if (excluded) tests.push((id) => !excluded.has(id));
+  return tests.length === 0 ? null : (id) => tests.every((t) => t(id));
+}
+
 /** Parses a Django datetime to microseconds since the epoch (naive times are UTC). */
 function micros(text: string): number | null {
   const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,6}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
@@ -98,10 +120,22 @@ function fail(errors: Errors): void {
   if (Object.keys(errors).length > 0) throw new FakeNetboxError(400, errors);
 }
 
+/** The zone fields `?ordering=` may name. */
+const ZONE_ORDERING: Record<string, OrderKey<ZoneRow>> = {
+  id: (z) => z.id, name: (z) => z.name, status: (z) => z.status, soa_serial: (z) => z.soaSerial,
+  created: (z) => z.created, last_updated: (z) => z.lastUpdated,
+};
+
+/** The record fields `?ordering=` may name. */
+const RECORD_ORDERING: Record<string, OrderKey<RecordRow>> = {
+  id: (r) => r.id, name: (r) => r.name, type: (r) => r.type, value: (r) => r.value, status: (r) => r.status,
+  created: (r) => r.created, last_updated: (r) => r.lastUpdated,
+};
+
 /** `GET zones/` filtering. */
 export function filterZones(db: Db, params: URLSearchParams): ZoneRow[] {
   const errors: Errors = {};
-  const ids = numbers(params, 'id', errors);
+  const ids = idFilter(params, errors);
   const viewIds = modelIds(params, 'view_id', (id) => db.views.has(id), errors);
   const nsIds = modelIds(params, 'nameserver_id', (id) => db.nameservers.has(id), errors);
   const mnameIds = modelIds(params, 'soa_mname_id', (id) => db.nameservers.has(id), errors);
@@ -115,7 +149,7 @@ export function filterZones(db: Db, params: URLSearchParams): ZoneRow[] {
   const times = timeFilters(params, errors);
   fail(errors);
   const rows = [...db.zones.values()].filter((z) => {
-    if (ids && !ids.has(z.id)) return false;
+    if (ids && !ids(z.id)) return false;
     if (viewIds && !viewIds.has(z.viewId)) return false;
     if (viewNames && !viewNames.has(db.views.get(z.viewId)?.name ?? '')) return false;
     if (nsIds && !z.nameserverIds.some((id) => nsIds.has(id))) return false;
@@ -127,7 +161,7 @@ export function filterZones(db: Db, params: URLSearchParams): ZoneRow[] {
     if (active !== null && zoneActive(z) !== active) return false;
     return times.every((t) => t(z));
   });
-  return sortZones(db, rows);
+  return orderingTerms(params, ZONE_ORDERING) ? applyOrdering(rows, params, ZONE_ORDERING) : sortZones(db, rows);
 }
 
 /** Caches the fully sorted record list per data version: unfiltered pages of 100k records stay cheap. */
@@ -144,7 +178,7 @@ function allRecordsSorted(db: Db): RecordRow[] {
 /** `GET records/` filtering. */
 export function filterRecords(db: Db, params: URLSearchParams): RecordRow[] {
   const errors: Errors = {};
-  const ids = numbers(params, 'id', errors);
+  const ids = idFilter(params, errors);
   const zoneIds = modelIds(params, 'zone_id', (id) => db.zones.has(id), errors);
   const notZoneIds = modelIds(params, 'zone_id__n', (id) => db.zones.has(id), errors);
   const viewIds = modelIds(params, 'view_id', (id) => db.views.has(id), errors);
@@ -162,23 +196,25 @@ export function filterRecords(db: Db, params: URLSearchParams): RecordRow[] {
   const disablePtr = bool(params, 'disable_ptr');
   const times = timeFilters(params, errors);
   fail(errors);
+  // With an explicit ordering the default (natural-sort) ordering is never needed: skip its cost.
+  const ordered = orderingTerms(params, RECORD_ORDERING) !== null;
   let candidates: RecordRow[];
   if (zoneIds) {
     const picked: RecordRow[] = [];
     for (const id of zoneIds) picked.push(...db.zoneRecords(id));
-    candidates = sortRecords(db, picked);
+    candidates = ordered ? picked : sortRecords(db, picked);
   } else if (zoneNames) {
     // By zone name: only those zones' records (a full scan per event would dominate benchmarks).
     const picked: RecordRow[] = [];
     for (const zone of db.zones.values()) if (zoneNames.has(zone.name)) picked.push(...db.zoneRecords(zone.id));
-    candidates = sortRecords(db, picked);
+    candidates = ordered ? picked : sortRecords(db, picked);
   } else {
-    candidates = allRecordsSorted(db);
+    candidates = ordered ? [...db.records.values()] : allRecordsSorted(db);
   }
-  return candidates.filter((r) => {
+  const rows = candidates.filter((r) => {
     const zone = db.zones.get(r.zoneId);
     if (!zone) return false;
-    if (ids && !ids.has(r.id)) return false;
+    if (ids && !ids(r.id)) return false;
     if (notZoneIds && notZoneIds.has(r.zoneId)) return false;
     if (viewIds && !viewIds.has(zone.viewId)) return false;
     if (viewNames && !viewNames.has(db.views.get(zone.viewId)?.name ?? '')) return false;
@@ -194,4 +230,5 @@ export function filterRecords(db: Db, params: URLSearchParams): RecordRow[] {
     if (active !== null && recordActive(db, r) !== active) return false;
     return times.every((t) => t(r));
   });
+  return ordered ? applyOrdering(rows, params, RECORD_ORDERING) : rows;
 }

@@ -1,6 +1,6 @@
 /** The fake NetBox's public surface: import from here, not from the individual files. */
 export { startFakeNetbox, authenticate, FAKE_NETBOX_TOKEN, FAKE_NETBOX_V2_TOKEN } from './server.js';
-export type { FakeNetbox, FakeNetboxOptions, RequestLogEntry } from './server.js';
+export type { FakeNetbox, FakeNetboxOptions, PageRequest, RequestLogEntry } from './server.js';
 export { FakeNetboxStore } from './store.js';
 export type { FakeNetboxStoreOptions, RecordFilter } from './store.js';
 export { signWebhook, serializeWebhook, pythonTimestamp } from './events.js';

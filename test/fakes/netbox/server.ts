@@ -1,7 +1,8 @@
 /**
  * The fake NetBox's HTTP face: node:http, port 0, NetBox's auth rules (403, never 401), DRF error
- * bodies, `API-Version`/`X-Request-ID` headers, Django's APPEND_SLASH redirect, a request log and
- * injectable faults. All data behaviour lives in the store; this file is plumbing.
+ * bodies, `API-Version`/`X-Request-ID` headers, Django's APPEND_SLASH redirect, a request log,
+ * injectable faults and a between-pages hook. All data behaviour lives in the store; this file is
+ * plumbing.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -40,6 +41,13 @@ export interface RequestLogEntry {
   status: number;
 }
 
+/** A list request that continues a listing (`offset` > 0, `id__gt` or `start` given), about to be answered. */
+export interface PageRequest {
+  /** `zones`, `records`, `nameservers` or `views`. */
+  resource: string;
+  query: URLSearchParams;
+}
+
 export interface FakeNetbox {
   url: string;
   store: FakeNetboxStore;
@@ -47,6 +55,12 @@ export interface FakeNetbox {
   resetRequests(): void;
   onEvent(listener: (envelope: WebhookEnvelope) => void): () => void;
   faults: FaultControl;
+  /**
+   * Runs `hook` before each page after the first of any listing is built, so a test can change the
+   * data while a listing is in flight (or hold the page: the answer waits for a returned promise).
+   * Hooks run in the order added; returns the function that removes this one.
+   */
+  betweenPages(hook: (page: PageRequest) => void | Promise<void>): () => void;
   close(): Promise<void>;
 }
 
@@ -85,6 +99,17 @@ export async function startFakeNetbox(opts: FakeNetboxOptions = {}): Promise<Fak
   const faults = new FaultQueue();
   const requests: RequestLogEntry[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const pageHooks: Array<(page: PageRequest) => void | Promise<void>> = [];
+
+  /** The resource of a list request that continues a listing, else null. */
+  function continuation(method: string, url: URL): string | null {
+    if (method !== 'GET' || !url.pathname.startsWith(API_ROOT)) return null;
+    const rest = url.pathname.slice(API_ROOT.length).split('/').filter((p) => p !== '');
+    if (rest.length !== 1) return null;
+    const q = url.searchParams;
+    const offset = Number(q.get('offset') ?? '0');
+    return (Number.isFinite(offset) && offset > 0) || q.has('id__gt') || q.has('start') ? rest[0] as string : null;
+  }
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -169,6 +194,9 @@ export async function startFakeNetbox(opts: FakeNetboxOptions = {}): Promise<Fak
       res.end();
       return;
     }
+    const resource = continuation(method, url);
+    if (resource !== null) for (const hook of [...pageHooks]) await hook({ resource, query: new URLSearchParams(url.searchParams) });
+    if (res.destroyed) return;
     let result: ApiResult;
     try {
       const raw = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
@@ -217,6 +245,13 @@ export async function startFakeNetbox(opts: FakeNetboxOptions = {}): Promise<Fak
     },
     onEvent: (listener) => store.onEvent(listener),
     faults,
+    betweenPages: (hook) => {
+      pageHooks.push(hook);
+      return () => {
+        const i = pageHooks.indexOf(hook);
+        if (i >= 0) pageHooks.splice(i, 1);
+      };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

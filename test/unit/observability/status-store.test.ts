@@ -151,6 +151,20 @@ describe('status store', () => {
       expect(store.zoneStatus('z0.example.')).to.equal(null);
     });
 
+    it('forgets the zones a complete full reconcile no longer met, per target', () => {
+      const { clock, store, doc } = setup();
+      for (const zone of ['kept.example.', 'gone.example.']) {
+        store.recordZoneResult(result(clock, zone, 'failed'));
+        store.recordZoneResult(result(clock, zone, 'changed', { target: 'dc2' }));
+      }
+      expect(store.zoneEntries()).to.equal(4);
+      const dropped = store.pruneZones([{ zone: 'kept.example.', target: 'localhost' }, { zone: 'Kept.Example', target: 'dc2' }, { zone: 'gone.example.', target: 'dc2' }]);
+      expect(dropped).to.equal(1);
+      expect(store.zoneEntries()).to.equal(3);
+      expect(doc().zones.failing.map((f) => f.zone)).to.deep.equal(['kept.example.']);
+      expect(store.zoneStatus('gone.example.')).to.deep.include({ target: 'dc2' });
+    });
+
     it('cuts long error strings', () => {
       const { clock, store } = setup();
       store.recordZoneResult(result(clock, 'a.example.', 'failed', { error: 'x'.repeat(10_000) }));

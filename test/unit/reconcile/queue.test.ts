@@ -209,6 +209,19 @@ describe('work queue', () => {
       expect(h.observer.requeued.lastCall.args).to.deep.equal(['a.', 5000, 1]);
     });
 
+    it('forgets the failure count on a terminal failure too: only keys being retried are counted', async () => {
+      const h = harness();
+      for (let i = 0; i < 100; i++) {
+        h.queue.add(`z${i}.`, meta('event'));
+        await h.runs.at(-1)?.finish('retry');
+      }
+      expect(h.queue.failures('z7.')).to.equal(1);
+      await h.clock.advanceAsync(5000);
+      for (let run = h.runs.find((r) => !r.done); run !== undefined; run = h.runs.find((r) => !r.done)) await run.finish('failed');
+      await h.queue.idle();
+      expect(Array.from({ length: 100 }, (_, i) => h.queue.failures(`z${i}.`)).filter((n) => n > 0)).to.deep.equal([]);
+    });
+
     it('does not requeue a terminal failure', async () => {
       const h = harness();
       h.queue.add('a.', meta('event'));
@@ -336,6 +349,62 @@ describe('work queue', () => {
       await h.runs[0]?.finish('ok');
       await h.queue.idle();
       expect(h.keysRun()).to.deep.equal(['a.']);
+    });
+  });
+
+  describe('lanes: fresh work before retries', () => {
+    const background = (m: Meta): boolean => m.triggers.every((t) => t === 'retry');
+
+    it('runs fresh work before waiting retries, and never lets retries take every worker', async () => {
+      const h = harness({ workers: 3, background });
+      for (const k of ['r1.', 'r2.', 'r3.', 'r4.']) h.queue.add(k, meta('retry'));
+      // One retry may always run; a second only while no fresh work waits; never a third of three.
+      expect(h.keysRun()).to.deep.equal(['r1.', 'r2.']);
+      h.queue.add('e1.', meta('event'));
+      h.queue.add('e2.', meta('event'));
+      expect(h.keysRun()).to.deep.equal(['r1.', 'r2.', 'e1.']);
+      await h.runs[0]?.finish('ok');
+      // r1's worker goes to the waiting event, not to the next retry.
+      expect(h.keysRun()).to.deep.equal(['r1.', 'r2.', 'e1.', 'e2.']);
+      await h.runs[2]?.finish('ok');
+      await h.runs[3]?.finish('ok');
+      expect(h.keysRun()).to.deep.equal(['r1.', 'r2.', 'e1.', 'e2.', 'r3.']);
+      expect(h.queue.running()).to.equal(2);
+    });
+
+    it('keeps one retry running under a steady stream of events (no starvation)', async () => {
+      const h = harness({ workers: 2, background });
+      h.queue.add('e0.', meta('event'));
+      h.queue.add('e1.', meta('event'));
+      h.queue.add('r.', meta('retry'));
+      expect(h.keysRun()).to.deep.equal(['e0.', 'e1.']);
+      h.queue.add('e2.', meta('event'));
+      await h.runs[0]?.finish('ok');
+      expect(h.keysRun().at(-1), 'the retry, though an event waits').to.equal('r.');
+    });
+
+    it('moves a waiting retry to the front lane when an event for its key arrives', async () => {
+      const h = harness({ workers: 2, background });
+      h.queue.add('busy.', meta('retry'));
+      h.queue.add('e0.', meta('event'));
+      h.queue.add('r.', meta('retry'));
+      h.queue.add('e1.', meta('event'));
+      expect(h.queue.add('r.', meta('event', 7))).to.equal('coalesced');
+      await h.runs[1]?.finish('ok');
+      await h.runs[2]?.finish('ok');
+      // r runs though the retry lane's one run (busy.) still holds a worker: it is fresh work now.
+      expect(h.keysRun()).to.deep.equal(['busy.', 'e0.', 'e1.', 'r.']);
+      expect(h.runs[3]?.meta).to.deep.equal({ triggers: ['retry', 'event'], at: 0 });
+    });
+
+    it('with one worker, a retry takes it only when no fresh work waits', async () => {
+      const h = harness({ workers: 1, background });
+      h.queue.add('e0.', meta('event'));
+      h.queue.add('r.', meta('retry'));
+      h.queue.add('e1.', meta('event'));
+      await h.runs[0]?.finish('ok');
+      await h.runs[1]?.finish('ok');
+      expect(h.keysRun()).to.deep.equal(['e0.', 'e1.', 'r.']);
     });
   });
 
