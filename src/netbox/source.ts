@@ -1,4 +1,5 @@
 /** What the reconcile engine needs from NetBox. Implemented over HTTP by `createNetboxClient`. */
+import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import type { NetboxRecord, NetboxZone } from './types.js';
 
 export interface NetboxSource {
@@ -23,4 +24,8 @@ export interface NetboxSource {
    * records in parallel with `findZones` instead of after it.
    */
   listRecordsByZoneName(name: string): Promise<NetboxRecord[] | null>;
+  /** One DNSSEC policy with its key templates (`/dnssecpolicies/<id>/`). */
+  getDnssecPolicy(id: number): Promise<SourceDnssecPolicy>;
+  /** Every DNSSEC policy (the full reconcile reads them once). */
+  listDnssecPolicies(): Promise<SourceDnssecPolicy[]>;
 }

@@ -11,6 +11,7 @@ import type { UpstreamObserver } from '../upstream/observer.js';
 import type { Retrier } from '../upstream/retry.js';
 import type { Scrubber } from '../upstream/scrub.js';
 import { patchBodyBytes, splitChanges } from './chunk.js';
+import { createSigningCalls } from './dnssec-client.js';
 import { createPdnsHttp, type PdnsRequest } from './http.js';
 import type { PdnsApi, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
 import { pdnsZoneId } from './zone-id.js';
@@ -84,6 +85,8 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
   }
 
   return {
+    ...createSigningCalls(run, zonePath),
+
     async serverInfo() {
       const res = await run({ operation: 'serverInfo', method: 'GET', path: '', endpoint: 'server', accept: [200] });
       const info = parseJson<{ version?: unknown }>('serverInfo', 'GET', res.body);

@@ -13,6 +13,7 @@ import { buildZoneCreate, ownershipComment, planToChanges } from '../pdns/patch.
 import type { PdnsApi, PdnsComment, PdnsRRsetChange } from '../pdns/types.js';
 import { UpstreamError, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
+import { applySigning } from './signing.js';
 import type { RejectedRRset, Target } from './types.js';
 
 export interface ApplyOutcome {
@@ -100,6 +101,7 @@ export async function applyPlan(plan: ZonePlan, ctx: ApplyContext): Promise<Appl
       return { status: 'applied', rejected: [] };
     case 'create': {
       const outcome = await createZone(pdns, plan, { kind, account: policy.ownerId, ...(marker ? { marker } : {}) }, log);
+      if (outcome.status === 'applied' && plan.signing) await applySigning(pdns, zone, plan.signing, log);
       if (outcome.status === 'applied') await notify(target, zone, kind, log);
       return outcome;
     }
@@ -111,6 +113,8 @@ export async function applyPlan(plan: ZonePlan, ctx: ApplyContext): Promise<Appl
         Object.fromEntries(plan.settings.filter((c) => fields.includes(c.field)).map((c) => [c.field, c.to]));
       const before = put(['soa_edit_api', 'kind']);
       if (Object.keys(before).length > 0) await pdns.updateZone(zone, before);
+      // Keys before the rrsets: the PATCH carrying the serial bump then rectifies the signed zone.
+      if (plan.signing) await applySigning(pdns, zone, plan.signing, log);
       const changes = planToChanges(plan, marker);
       const rejected = changes.length > 0 ? await patchIsolating(pdns, zone, changes) : [];
       const after = put(['account']);

@@ -13,6 +13,7 @@ import { createTargetMemory } from './memory.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
 import type { EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { SigningDeps } from './signing.js';
 import type { ZoneLock } from './zone-lock.js';
 import { runZoneTask, type TargetState, type ZoneTaskDeps } from './zone-task.js';
 
@@ -36,6 +37,8 @@ export interface EngineOptions {
   queueObserver?: WorkQueueObserver<TaskMeta>;
   /** Told once per full reconcile run (not per request coalesced into it). */
   onFullReconcile?: (result: FullReconcileResult) => void;
+  /** DNSSEC: the parent's DS check (and the NSEC3 salt source). */
+  signing?: SigningDeps;
 }
 
 export interface Engine {
@@ -65,7 +68,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const targets: TargetState[] = opts.targets.map((target) => ({ target, memory: createTargetMemory() }));
   const task: ZoneTaskDeps = {
     netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
-    ...(opts.observer ? { observer: opts.observer } : {}),
+    ...(opts.observer ? { observer: opts.observer } : {}), ...(opts.signing ? { signing: opts.signing } : {}),
   };
   const runner = createZoneRunner({
     workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,

@@ -10,7 +10,7 @@ import { checkEmptySource, checkZoneDeletionSafety } from '../core/safety.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
-import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneTaskOptions } from './types.js';
+import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneSource, type ZoneTaskOptions } from './types.js';
 import type { ZoneTaskDeps } from './zone-task.js';
 
 export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer'> {
@@ -103,6 +103,15 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       return finish({ outcome: 'failure', error: errorMessage(err), netboxZones: 0 });
     }
     const listed = await listings;
+    // Policies once for the whole run; when that read fails each signed zone's task reads its own.
+    let policies: ZoneSource['policies'];
+    if (netboxZones.some((z) => z.dnssec_policy)) {
+      try {
+        policies = new Map((await deps.netbox.listDnssecPolicies()).map((p) => [p.id, p] as const));
+      } catch (err) {
+        log.warn(`full reconcile could not list DNSSEC policies, each signed zone reads its own: ${errorMessage(err)}`);
+      }
+    }
     const only = options.zones ? new Set(options.zones.map(toZoneName)) : null;
     const wanted = (name: ZoneName): boolean => only === null || only.has(name);
 
@@ -164,7 +173,7 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       const listedHere = new Map(targets.map((t) => [t, usable.get(t)?.get(zone) ?? null] as const));
       const taskOptions: ZoneTaskOptions = {
         trigger, dryRun, ...(options.force ? { force: true } : {}), ...(allowDelete ? { allowDelete: true } : {}),
-        targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere },
+        targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere, ...(policies ? { policies } : {}) },
       };
       return pool.run(async () => {
         results.push(...await deps.runZone(zone, taskOptions));

@@ -4,6 +4,7 @@
  */
 import type { PlanPolicy, ZonePlan } from '../core/plan.js';
 import type { RefusalCode } from '../core/safety.js';
+import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsApi, PdnsZoneSummary } from '../pdns/types.js';
 import type { ErrorClass } from '../util/errors.js';
@@ -111,6 +112,8 @@ export interface ZoneSource {
   records: ReadonlyMap<number, SourceRecord[]>;
   /** Each target's listing entry, or null when the zone is absent there (no GET needed then). */
   listed: ReadonlyMap<string, PdnsZoneSummary | null>;
+  /** Every NetBox DNSSEC policy by id (read once per full reconcile); absent: read per zone. */
+  policies?: ReadonlyMap<number, SourceDnssecPolicy>;
 }
 
 export interface ZoneTaskOptions {

@@ -6,6 +6,9 @@
  * fails only its own result.
  */
 import { buildDesiredZone } from '../core/desired.js';
+import { planSigning } from '../core/dnssec/plan.js';
+import { desiredSigning } from '../core/dnssec/policy.js';
+import type { DesiredSigning, SigningPlan, SourceDnssecPolicy } from '../core/dnssec/types.js';
 import { toZoneName } from '../core/names.js';
 import { planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
 import { checkZonePlan } from '../core/safety.js';
@@ -20,6 +23,7 @@ import { applyPlan } from './apply.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
 import { readZoneFromNetbox } from './read.js';
+import { randomSalt, readSigning, type SigningDeps } from './signing.js';
 import { inScope, type EngineObserver, type EngineSettings, type FailureReason, type Target, type ZoneResult, type ZoneTaskOptions } from './types.js';
 
 /** A target with what the engine remembers for it. */
@@ -36,7 +40,14 @@ export interface ZoneTaskDeps {
   settings: EngineSettings;
   ledger: ReadLedger;
   observer?: EngineObserver;
+  /** DNSSEC: the parent's DS check and salt source (without it the parent's DS counts as unknown). */
+  signing?: SigningDeps;
 }
+
+/** Types PowerDNS synthesises for a signed zone: NetBox's copies at the apex are not served beside them. */
+const SIGNING_TYPES = new Set(['DNSKEY', 'CDS', 'CDNSKEY', 'NSEC3PARAM']);
+
+type NetboxRead = { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]>; policies: ReadonlyMap<number, SourceDnssecPolicy> };
 
 /** Why a target has no NetBox zone: none of this name in its nameserver's (and view's) zones. */
 const NOT_SERVED = 'not in NetBox for our nameserver';
@@ -46,6 +57,10 @@ interface NetboxView {
   absentReason?: string;
   invalid: KeptRRset[];
   warnings: string[];
+  /** The zone's DNSSEC policy in PowerDNS's terms; null: unsigned. */
+  signing: DesiredSigning | null;
+  /** The policy cannot be carried out (its problems are in `warnings`): signing is left as it is. */
+  signingBlocked: boolean;
 }
 
 /** Runs one zone task (the caller holds the zone's lock). Never throws: failures become results. */
@@ -71,7 +86,7 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
   // event's latency is the sum of the round trips on its path.
   // Settled at once, so a PowerDNS read failing while NetBox is read is never an unhandled rejection.
   const reads = Promise.allSettled(targets.map((t) => readPdns(t.target)));
-  let netbox: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> };
+  let netbox: NetboxRead;
   try {
     netbox = await readNetbox();
   } catch (err) {
@@ -95,33 +110,67 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
   }));
   return results.filter((r): r is ZoneResult => r !== null);
 
-  async function readNetbox(): Promise<{ netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }> {
+  async function readNetbox(): Promise<NetboxRead> {
     const source = options.source;
-    if (source && !deps.ledger.readSince(zone, source.readAt)) return { netboxZones: source.netboxZones, records: source.records };
-    deps.ledger.noteRead(zone, deps.clock.monotonic());
-    return readZoneFromNetbox(deps.netbox, zone, deps.targets.map((t) => t.target.scope));
+    const read = source && !deps.ledger.readSince(zone, source.readAt) ? { netboxZones: source.netboxZones, records: source.records } : null;
+    if (read === null) deps.ledger.noteRead(zone, deps.clock.monotonic());
+    const { netboxZones, records } = read ?? await readZoneFromNetbox(deps.netbox, zone, deps.targets.map((t) => t.target.scope));
+    // Only signed zones cost a policy read (a full reconcile hands every policy over, read once).
+    const ids = [...new Set(netboxZones.flatMap((z) => (z.active && z.dnssec_policy ? [z.dnssec_policy.id] : [])))];
+    const policies = new Map<number, SourceDnssecPolicy>();
+    await Promise.all(ids.map(async (id) => {
+      policies.set(id, source?.policies?.get(id) ?? await deps.netbox.getDnssecPolicy(id));
+    }));
+    return { netboxZones, records, policies };
   }
 
   /** What NetBox wants this target to hold: the one zone of this name in its scope (built once per NetBox zone). */
-  function viewFor(target: Target, nb: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }): NetboxView {
+  function viewFor(target: Target, nb: NetboxRead): NetboxView {
     const nbZone = pickZone(zone, nb.netboxZones.filter((z) => inScope(z, target.scope)));
     const key = nbZone && nbZone.active ? nbZone.id : null;
     const cached = views.get(key);
     if (cached) return cached;
-    const view = nbZone && nbZone.active ? buildView(nbZone, nb.records.get(nbZone.id) ?? []) : {
-      desired: null, absentReason: nbZone ? 'inactive in NetBox' : NOT_SERVED, invalid: [], warnings: [],
+    const view = nbZone && nbZone.active ? buildView(nbZone, nb.records.get(nbZone.id) ?? [], nb.policies) : {
+      desired: null, absentReason: nbZone ? 'inactive in NetBox' : NOT_SERVED, invalid: [], warnings: [], signing: null, signingBlocked: false,
     };
     if (key !== null) views.set(key, view);
     return view;
   }
 
-  function buildView(nbZone: SourceZone, records: SourceRecord[]): NetboxView {
+  function buildView(nbZone: SourceZone, records: SourceRecord[], policies: ReadonlyMap<number, SourceDnssecPolicy>): NetboxView {
     const built = buildDesiredZone(nbZone, records);
     for (const w of built.warnings) log.warn(`skipped NetBox data: ${w}`);
     if (built.errors.length > 0) throw new TerminalError(`NetBox data cannot be served by PowerDNS: ${built.errors.join('; ')}`);
     const invalid: KeptRRset[] = built.invalid.map(({ rrset, reason }) => ({ name: rrset.name, type: rrset.type, reason: 'invalid', detail: reason, wanted: rrset }));
+    const policy = nbZone.dnssec_policy ? policies.get(nbZone.dnssec_policy.id) : undefined;
+    const signing = policy ? desiredSigning(policy, { soaMinimum: built.desired.soa.minimum }) : { desired: null, errors: [] };
+    if (policy) {
+      // PowerDNS serves its own DNSKEY/CDS/CDNSKEY/NSEC3PARAM for a signed zone (pitfall 20).
+      const apex = built.desired.name;
+      const synthesised = built.desired.rrsets.filter((r) => r.name === apex && SIGNING_TYPES.has(r.type));
+      built.desired.rrsets = built.desired.rrsets.filter((r) => !synthesised.includes(r));
+      for (const r of synthesised) invalid.push({ name: r.name, type: r.type, reason: 'invalid', detail: `${r.type} at the apex of a signed zone: PowerDNS serves its own from the zone's keys`, wanted: r });
+    }
     for (const i of invalid) log.warn(`not sent to PowerDNS: ${i.detail}`, { rrset: `${i.name} ${i.type}` });
-    return { desired: built.desired, invalid, warnings: [...built.warnings, ...invalid.map((i) => i.detail)] };
+    const signingWarnings = [...signing.errors.map((e) => `DNSSEC policy not applied, signing left as it is: ${e}`), ...(signing.desired?.unsupported ?? []).map((u) => `DNSSEC: ${u}`)];
+    for (const w of signing.errors) log.warn(`DNSSEC policy not applied: ${w}`);
+    return {
+      desired: built.desired, invalid, warnings: [...built.warnings, ...invalid.map((i) => i.detail), ...signingWarnings],
+      signing: signing.desired, signingBlocked: signing.errors.length > 0,
+    };
+  }
+
+  /** The signing plan for one target, when the zone has a policy or PowerDNS signs it for us. */
+  async function signingPlanFor(target: Target, pdnsZone: PdnsZone | null, nb: NetboxView): Promise<SigningPlan | undefined> {
+    if (nb.desired === null || nb.signingBlocked) return undefined;
+    if (nb.signing === null && pdnsZone?.dnssec !== true) return undefined;
+    const actual = pdnsZone ? await readSigning(target.pdns, pdnsZone) : null;
+    // Signed by hand, no policy: not ours to turn off.
+    if (nb.signing === null && actual?.records === null) return undefined;
+    const parentDs = nb.signing && pdnsZone && deps.signing ? await deps.signing.parentDs(zone) : null;
+    return planSigning({
+      desired: nb.signing, actual, now: Math.floor(deps.clock.now() / 1000), parentDs, approved: options.force === true, salt: deps.signing?.salt ?? randomSalt,
+    });
   }
 
   async function readPdns(target: Target): Promise<PdnsZone | null> {
@@ -137,11 +186,12 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     // Refusals of rrsets NetBox no longer holds are forgotten: they can never be sent again.
     const wanted = new Set((nb.desired?.rrsets ?? []).map((r) => `${r.name} ${r.type}`));
     memory.forgetRejections(zone, (name, type) => wanted.has(`${name} ${type}`));
+    const signing = await signingPlanFor(target, pdnsZone, nb);
     const plan = planZone({
       zone, desired: nb.desired, ...(nb.absentReason ? { absentReason: nb.absentReason } : {}),
       actual: pdnsZone ? actualFromPdns(pdnsZone, target.policy.ownerId) : null,
       policy: target.policy, mayDelete: options.allowDelete === true,
-      rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid,
+      rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid, ...(signing ? { signing } : {}),
     });
     const base = { plan, changes: counts(plan), rejected: memory.rejections(zone) };
 

@@ -9,7 +9,7 @@
  * and content refusals can be injected, and every call is logged.
  */
 import { UpstreamError } from '../../src/util/errors.js';
-import type { PdnsApi, PdnsComment, PdnsRRset, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from '../../src/pdns/types.js';
+import type { PdnsApi, PdnsComment, PdnsCryptokey, PdnsRRset, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from '../../src/pdns/types.js';
 
 export interface PdnsCall {
   op: 'listZones' | 'getZone' | 'createZone' | 'patchRRsets' | 'updateZone' | 'deleteZone' | 'notify' | 'serverInfo';
@@ -66,6 +66,45 @@ export class MemoryPdns implements PdnsApi {
 
   private zone(name: string): PdnsZone | undefined {
     return this.zones.get(lower(name.endsWith('.') ? name : `${name}.`));
+  }
+
+  /** Zone metadata (no backend DNSSEC switch here: key calls answer as PowerDNS does without it). */
+  readonly metadata = new Map<string, Map<string, string[]>>();
+
+  async listCryptokeys(zone: string): Promise<PdnsCryptokey[]> {
+    if (!this.zone(zone)) throw new UpstreamError('PowerDNS listCryptokeys: HTTP 404', 'pdns', 'terminal', { operation: 'listCryptokeys', status: 404 });
+    return [];
+  }
+
+  async createCryptokey(): Promise<PdnsCryptokey> {
+    throw refusal('createCryptokey', 'Adding key failed, perhaps DNSSEC not enabled in configuration?');
+  }
+
+  async setCryptokey(): Promise<void> {
+    throw new UpstreamError('PowerDNS setCryptokey: HTTP 404', 'pdns', 'terminal', { operation: 'setCryptokey', status: 404 });
+  }
+
+  async deleteCryptokey(): Promise<void> {
+    return undefined;
+  }
+
+  async listMetadata(zone: string): Promise<Array<{ kind: string; metadata: string[] }>> {
+    return [...(this.metadata.get(lower(zone)) ?? new Map<string, string[]>())].map(([kind, metadata]) => ({ kind, metadata }));
+  }
+
+  async setMetadata(zone: string, kind: string, values: string[]): Promise<void> {
+    const m = this.metadata.get(lower(zone)) ?? new Map<string, string[]>();
+    if (values.length === 0) m.delete(kind);
+    else m.set(kind, [...values]);
+    this.metadata.set(lower(zone), m);
+  }
+
+  async rectify(): Promise<void> {
+    return undefined;
+  }
+
+  async setSigning(): Promise<void> {
+    throw refusal('setSigning', 'zone is not DNSSEC secured.');
   }
 
   async serverInfo(): Promise<{ version: string }> {

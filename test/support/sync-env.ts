@@ -5,7 +5,7 @@
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildCore, type Core } from '../../src/app/core.js';
 import { createMemoryLogger } from '../../src/util/log.js';
-import { systemClock } from '../../src/util/clock.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
 import { startPdns, type PdnsServer } from './pdns-server.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startFakeNetbox, FAKE_NETBOX_TOKEN, type FakeNetbox } from '../fakes/netbox/index.js';
@@ -26,15 +26,15 @@ export interface SyncEnv {
   env(overrides?: Record<string, string>): Record<string, string>;
   config(overrides?: Record<string, string>): Config;
   /** A fresh core (engine, clients) and the log entries it writes. */
-  core(overrides?: Record<string, string>): { core: Core; logs: Array<Record<string, unknown>> };
+  core(overrides?: Record<string, string>, clock?: Clock): { core: Core; logs: Array<Record<string, unknown>> };
   /** PATCH/POST/PUT/DELETE requests PowerDNS received through the proxy since the last reset. */
   writes(): Array<{ method: string; url: string }>;
   resetRequests(): void;
   stop(): Promise<void>;
 }
 
-export async function startSyncEnv(opts: { maxPageSize?: number } = {}): Promise<SyncEnv> {
-  const pdns = await startPdns({ apiKey: PDNS_KEY });
+export async function startSyncEnv(opts: { maxPageSize?: number; dnssec?: boolean } = {}): Promise<SyncEnv> {
+  const pdns = await startPdns({ apiKey: PDNS_KEY, ...(opts.dnssec ? { dnssec: true } : {}) });
   const proxy = await startFaultProxy(pdns.apiUrl);
   const netbox = await startFakeNetbox({ ...(opts.maxPageSize ? { maxPageSize: opts.maxPageSize } : {}) });
   netbox.store.createNameserver({ name: 'ns1.example.net' });
@@ -61,9 +61,9 @@ export async function startSyncEnv(opts: { maxPageSize?: number } = {}): Promise
 
   return {
     pdns, proxy, netbox, direct, nsId, otherNsId, env, config,
-    core(overrides = {}) {
+    core(overrides = {}, clock = systemClock) {
       const { logger, entries } = createMemoryLogger('debug');
-      return { core: buildCore(config(overrides), { logger, clock: systemClock }), logs: entries };
+      return { core: buildCore(config(overrides), { logger, clock }), logs: entries };
     },
     writes: () => proxy.requests.filter((r) => r.method !== 'GET').map((r) => ({ method: r.method, url: r.url })),
     resetRequests: () => proxy.requests.splice(0),
