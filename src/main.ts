@@ -4,6 +4,7 @@
  * everything else receives what it needs.
  */
 import { parseCliArgs, USAGE } from './cli/args.js';
+import { dsCommand } from './cli/ds-command.js';
 import { EXIT_USAGE, planCommand, syncCommand } from './cli/reconcile-commands.js';
 import { loadConfig, maskConfig, type Config } from './config/index.js';
 import { ConfigError } from './util/errors.js';
@@ -57,10 +58,10 @@ async function main(argv: string[]): Promise<number> {
     return runDaemonProcess(config, process);
   }
 
-  // sync / plan: logs on stderr so stdout carries only the result.
+  // sync / plan / ds: logs on stderr so stdout carries only the result.
   const logger = loggerFromConfig(config, process.stderr, process.env);
   const core = buildCore(config, { logger, clock: systemClock });
-  const command = args.command === 'sync' ? syncCommand : planCommand;
+  const command = args.command === 'sync' ? syncCommand : args.command === 'ds' ? dsCommand : planCommand;
   return command(core.engine, args, out);
 }
 

@@ -20,6 +20,10 @@ import type { PdnsApi } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { nullObserver, type UpstreamObserver } from '../upstream/observer.js';
+import { parseResolver, queryDs, type DsResolver } from '../upstream/dns-ds.js';
+
+/** The parent's DS, asked of the configured server (a failure is "unknown", never "absent"). */
+const dsQuery = (resolver: DsResolver) => (zone: string): Promise<string[] | null> => queryDs(resolver, zone);
 
 export interface CoreDeps {
   logger: Logger;
@@ -129,6 +133,7 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     ...(deps.engineObserver ? { observer: deps.engineObserver } : {}),
     ...(deps.queueObserver ? { queueObserver: deps.queueObserver } : {}),
     ...(deps.onFullReconcile ? { onFullReconcile: deps.onFullReconcile } : {}),
+    ...(config.dnssec_ds_resolver ? { signing: { parentDs: dsQuery(parseResolver(config.dnssec_ds_resolver)) } } : {}),
   });
   return { netbox, targets, engine, lockStats: () => lock.stats() };
 }

@@ -4,6 +4,7 @@
  * target, and one zone's entries. The plan itself is not kept, only what an operator reads.
  */
 import { toZoneName } from '../core/names.js';
+import type { ParentDsState, ZoneDnssec } from '../core/dnssec/ds.js';
 import type { KeepReason } from '../core/plan.js';
 import type { RejectedRRset, ZoneResult } from '../reconcile/types.js';
 import type { Clock } from '../util/clock.js';
@@ -28,6 +29,7 @@ interface StoredZone {
   kept: KeptEntry[];
   keptCounts: Partial<Record<KeepReason, number>>;
   warnings: string[];
+  dnssec: ZoneDnssec | null;
   dryRun: boolean;
   durationMs: number;
 }
@@ -60,7 +62,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
   const entry = (z: StoredZone): ZoneStatus => ({
     zone: z.zone, target: z.target, outcome: z.outcome, at: iso(z.finishedAt), changes: { ...z.changes }, error: z.error,
     failure_reason: z.failureReason, refusal: z.refusal, rejected: z.rejected.map((r) => ({ ...r })), kept: z.kept.map((k) => ({ ...k })),
-    warnings: [...z.warnings], dry_run: z.dryRun, duration_ms: Math.round(z.durationMs),
+    warnings: [...z.warnings], dnssec: z.dnssec ? structuredClone(z.dnssec) : null, dry_run: z.dryRun, duration_ms: Math.round(z.durationMs),
   });
 
   return {
@@ -70,6 +72,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
       const kept = result.plan?.kept ?? [];
       const keptCounts: Partial<Record<KeepReason, number>> = {};
       for (const k of kept) keptCounts[k.reason] = (keptCounts[k.reason] ?? 0) + 1;
+      const previous = zones.get(key);
       // Delete first so Map order is "least recently updated first" for eviction.
       zones.delete(key);
       zones.set(key, {
@@ -79,6 +82,8 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
         rejected: result.rejected.slice(0, MAX_LISTED).map((r) => ({ name: r.name, type: r.type, error: cut(r.error) ?? '' })),
         kept: kept.slice(0, MAX_LISTED).map((k) => ({ name: k.name, type: k.type, reason: k.reason, detail: cut(k.detail) ?? '' })),
         keptCounts, warnings: result.warnings.slice(0, MAX_LISTED).map((w) => cut(w) ?? ''), dryRun: result.dryRun, durationMs: result.durationMs,
+        // A run that did not get as far as the signing keeps what the last one learnt.
+        dnssec: result.dnssec ?? (result.outcome === 'failed' ? previous?.dnssec ?? null : null),
       });
       while (zones.size > opts.maxZones) {
         const oldest = zones.keys().next();
@@ -88,7 +93,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
     },
 
     counts(target) {
-      const counts = { managed: 0, refused: 0, failing: 0, rejectedRrsets: 0, kept: {} as Partial<Record<KeepReason, number>> };
+      const counts = { managed: 0, refused: 0, failing: 0, rejectedRrsets: 0, kept: {} as Partial<Record<KeepReason, number>>, dnssec: {} as Partial<Record<ParentDsState, number>> };
       for (const z of zones.values()) {
         if (target !== undefined && z.target !== target) continue;
         if (!NOT_MANAGED.has(z.outcome)) counts.managed += 1;
@@ -97,6 +102,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
         else if (a === 'refused') counts.refused += 1;
         if (a !== null) counts.rejectedRrsets += z.rejected.length;
         for (const [reason, n] of Object.entries(z.keptCounts) as Array<[KeepReason, number]>) counts.kept[reason] = (counts.kept[reason] ?? 0) + n;
+        if (z.dnssec && !NOT_MANAGED.has(z.outcome)) counts.dnssec[z.dnssec.parent] = (counts.dnssec[z.dnssec.parent] ?? 0) + 1;
       }
       return counts;
     },

@@ -4,6 +4,7 @@
  */
 import type { PlanPolicy, ZonePlan } from '../core/plan.js';
 import type { RefusalCode } from '../core/safety.js';
+import type { ZoneDnssec } from '../core/dnssec/ds.js';
 import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsApi, PdnsZoneSummary } from '../pdns/types.js';
@@ -97,6 +98,8 @@ export interface ZoneResult {
   errorClass?: ErrorClass;
   failureReason?: FailureReason;
   warnings: string[];
+  /** A signed zone's keys' DS for the parent, the parent's answer, what the lifecycle waits for. */
+  dnssec?: ZoneDnssec;
   durationMs: number;
   /** Wall-clock ms when the task finished. */
   finishedAt: number;

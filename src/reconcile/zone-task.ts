@@ -8,6 +8,7 @@
 import { buildDesiredZone } from '../core/desired.js';
 import { planSigning } from '../core/dnssec/plan.js';
 import { desiredSigning } from '../core/dnssec/policy.js';
+import { dsReport, type ZoneDnssec } from '../core/dnssec/ds.js';
 import type { DesiredSigning, SigningPlan, SourceDnssecPolicy } from '../core/dnssec/types.js';
 import { toZoneName } from '../core/names.js';
 import { planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
@@ -160,17 +161,25 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     };
   }
 
-  /** The signing plan for one target, when the zone has a policy or PowerDNS signs it for us. */
-  async function signingPlanFor(target: Target, pdnsZone: PdnsZone | null, nb: NetboxView): Promise<SigningPlan | undefined> {
+  /** The signing plan for one target, when the zone has a policy or PowerDNS signs it for us, and its DS report. */
+  async function signingPlanFor(target: Target, pdnsZone: PdnsZone | null, nb: NetboxView): Promise<{ plan: SigningPlan; report?: ZoneDnssec } | undefined> {
     if (nb.desired === null || nb.signingBlocked) return undefined;
     if (nb.signing === null && pdnsZone?.dnssec !== true) return undefined;
     const actual = pdnsZone ? await readSigning(target.pdns, pdnsZone) : null;
     // Signed by hand, no policy: not ours to turn off.
     if (nb.signing === null && actual?.records === null) return undefined;
     const parentDs = nb.signing && pdnsZone && deps.signing ? await deps.signing.parentDs(zone) : null;
-    return planSigning({
+    const plan = planSigning({
       desired: nb.signing, actual, now: Math.floor(deps.clock.now() / 1000), parentDs, approved: options.force === true, salt: deps.signing?.salt ?? randomSalt,
     });
+    if (nb.signing === null || actual === null) return { plan };
+    const report: ZoneDnssec = { policy: nb.signing.policyName, ...dsReport(actual, nb.signing.dsDigests, parentDs), waiting: plan.waiting, unsupported: plan.unsupported };
+    for (const w of plan.waiting) tlogFor(target).info(`dnssec: ${w}`);
+    return { plan, report };
+  }
+
+  function tlogFor(target: Target): Logger {
+    return deps.targets.length > 1 ? log.child({ target: target.name }) : log;
   }
 
   async function readPdns(target: Target): Promise<PdnsZone | null> {
@@ -186,14 +195,15 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     // Refusals of rrsets NetBox no longer holds are forgotten: they can never be sent again.
     const wanted = new Set((nb.desired?.rrsets ?? []).map((r) => `${r.name} ${r.type}`));
     memory.forgetRejections(zone, (name, type) => wanted.has(`${name} ${type}`));
-    const signing = await signingPlanFor(target, pdnsZone, nb);
+    const signed = await signingPlanFor(target, pdnsZone, nb);
+    const signing = signed?.plan;
     const plan = planZone({
       zone, desired: nb.desired, ...(nb.absentReason ? { absentReason: nb.absentReason } : {}),
       actual: pdnsZone ? actualFromPdns(pdnsZone, target.policy.ownerId) : null,
       policy: target.policy, mayDelete: options.allowDelete === true,
       rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid, ...(signing ? { signing } : {}),
     });
-    const base = { plan, changes: counts(plan), rejected: memory.rejections(zone) };
+    const base = { plan, changes: counts(plan), rejected: memory.rejections(zone), ...(signed?.report ? { dnssec: signed.report } : {}) };
 
     if (plan.action === 'skip') {
       // Absent on both sides is routine; a foreign zone NetBox dropped is worth a line; the rest needs a look.

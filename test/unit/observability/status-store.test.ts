@@ -131,7 +131,7 @@ describe('status store', () => {
       store.recordZoneResult(result(clock, 'example.org.', 'changed', { plan: { zone: 'example.org.', kept: [] } as unknown as ZoneResult['plan'] }));
       const expected = {
         zone: 'example.org.', target: 'localhost', outcome: 'changed', at: '2025-01-01T00:00:01.000Z', changes: { creates: 1, updates: 2, deletes: 0 },
-        error: null, failure_reason: null, refusal: null, rejected: [], kept: [], warnings: [], dry_run: false, duration_ms: 12,
+        error: null, failure_reason: null, refusal: null, rejected: [], kept: [], warnings: [], dnssec: null, dry_run: false, duration_ms: 12,
       };
       expect(store.zoneStatus('example.org.')).to.deep.equal(expected);
       expect(store.zoneStatus('Example.ORG')).to.deep.equal(expected);
