@@ -85,6 +85,8 @@ export function planSigning(input: SigningInput): SigningPlan {
     changes.push(...step.changes);
     waiting.push(...step.waiting);
     for (const r of step.records) keep.add(r.id);
+    // Keys the lifecycle removes are handled: not deleted a second time below.
+    for (const c of step.changes) if (c.op === 'delete-key') keep.add(c.id);
     records = [...records.filter((r) => !own.includes(r)), ...step.records];
   }
 
@@ -97,7 +99,8 @@ export function planSigning(input: SigningInput): SigningPlan {
     changes.push({ op: 'delete-key', id: key.id, role, active: key.active, why });
     if (key.active) unsafe.push(`deleting active key ${key.id} (${key.algorithm}, flags ${key.flags}): ${why}; signatures by it vanish at once`);
   }
-  records = records.filter((r) => keep.has(r.id));
+  const deleted = new Set(changes.flatMap((c) => (c.op === 'delete-key' ? [c.id] : [])));
+  records = records.filter((r) => keep.has(r.id) && !deleted.has(r.id as number));
 
   const nsec3 = desired.nsec3;
   if (nsec3 === null && actual.nsec3param !== '') changes.push({ op: 'nsec3param', from: actual.nsec3param, to: '' });
