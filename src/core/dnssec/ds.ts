@@ -33,11 +33,14 @@ export interface ZoneDnssec {
 
 export function dsReport(actual: ActualSigning, digests: readonly string[], parentDs: readonly string[] | null): Pick<ZoneDnssec, 'parent' | 'ds' | 'stale_at_parent'> {
   const ds: DsEntry[] = [];
+  const ours = new Set<string>();
   let current = false;
   for (const key of actual.keys) {
     if (key.flags !== 257 || !key.published) continue;
     const record = actual.records?.find((r) => r.id === key.id);
     if (record?.state === 'retired') continue;
+    // Any digest of a key in the DNSKEY set is fine at the parent; a withdrawn key's DS is stale.
+    for (const d of key.ds) ours.add(d.toLowerCase());
     const wanted = keyDs(key, digests);
     const atParent = parentDs === null ? null : wanted.some((d) => parentDs.includes(d));
     if ((record === undefined || record.state === 'active') && atParent === true) current = true;
@@ -45,7 +48,6 @@ export function dsReport(actual: ActualSigning, digests: readonly string[], pare
       ds.push({ key_id: key.id, key_tag: Number(d.split(' ')[0]), role: record?.role ?? 'ksk', state: record?.state ?? 'unmanaged', ds: d, at_parent: parentDs === null ? null : parentDs.includes(d) });
     }
   }
-  const ours = new Set(actual.keys.flatMap((k) => k.ds.map((d) => d.toLowerCase())));
   return {
     parent: parentDs === null ? 'unknown' : current ? 'published' : 'missing',
     ds,
