@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages the tests, demo and benchmarks use (installed by `make install` when missing, as root).
-APT_PACKAGES := pdns-server pdns-backend-sqlite3 pdns-backend-pgsql postgresql sqlite3 mosquitto mosquitto-clients prometheus dnsutils openssl iproute2 curl
+APT_PACKAGES := pdns-server pdns-backend-sqlite3 pdns-backend-pgsql postgresql sqlite3 mosquitto mosquitto-clients prometheus dnsutils bind9-dnsutils ldnsutils openssl iproute2 curl
 MOCHA := node_modules/.bin/mocha
 
 .PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench

@@ -84,11 +84,12 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     if (!upstreams.netbox.ok) problems.push(`NetBox is failing: ${upstreams.netbox.last_error ?? ''}`);
     if (initial.error !== null && !succeededSinceInitialError) problems.push(`the initial sync failed: ${initial.error}`);
     if (lastReconcile?.outcome === 'failure') problems.push(`the last full reconcile failed: ${lastReconcile.error ?? ''}`);
-    const { failing, refused, rejectedRrsets } = book.counts();
+    const { failing, refused, rejectedRrsets, waitingForDs } = book.counts();
     if (failing > 0) problems.push(`${failing} zone(s) failing (see zones.failing)`);
     const degraded = problems.length > 0;
     if (lastReconcile?.outcome === 'refused' && refused === 0) problems.push(`the last full reconcile refused zone deletions: ${lastReconcile.error ?? ''}`);
     if (refused > 0) problems.push(`${refused} zone(s) refused by a safety check: approve with sync --zone Z --force, or fix NetBox`);
+    if (waitingForDs > 0) problems.push(`${waitingForDs} zone(s) roll a KSK and wait for the parent to publish the new DS (netbox-pdns ds ZONE shows it)`);
     if (rejectedRrsets > 0) problems.push(`${rejectedRrsets} rrset(s) refused by PowerDNS, held back until NetBox changes them`);
     // Without sync-on-startup there is no initial sync; any successful full reconcile does its job.
     const inStep = initial.completed || lastSuccessAt !== null;

@@ -42,7 +42,7 @@ export function cut(text: string | undefined | null): string | null {
 export interface ZoneBook {
   record(result: ZoneResult): void;
   /** Counts per target name ('' = all targets). */
-  counts(target?: string): StatusCounts & { rejectedRrsets: number };
+  counts(target?: string): StatusCounts & { rejectedRrsets: number; waitingForDs: number };
   /** Every entry needing a look, sorted by zone then target. */
   failing(): FailingZone[];
   entries(zone: string): ZoneStatus[];
@@ -93,7 +93,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
     },
 
     counts(target) {
-      const counts = { managed: 0, refused: 0, failing: 0, rejectedRrsets: 0, kept: {} as Partial<Record<KeepReason, number>>, dnssec: {} as Partial<Record<ParentDsState, number>> };
+      const counts = { managed: 0, refused: 0, failing: 0, rejectedRrsets: 0, waitingForDs: 0, kept: {} as Partial<Record<KeepReason, number>>, dnssec: {} as Partial<Record<ParentDsState, number>> };
       for (const z of zones.values()) {
         if (target !== undefined && z.target !== target) continue;
         if (!NOT_MANAGED.has(z.outcome)) counts.managed += 1;
@@ -103,6 +103,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
         if (a !== null) counts.rejectedRrsets += z.rejected.length;
         for (const [reason, n] of Object.entries(z.keptCounts) as Array<[KeepReason, number]>) counts.kept[reason] = (counts.kept[reason] ?? 0) + n;
         if (z.dnssec && !NOT_MANAGED.has(z.outcome)) counts.dnssec[z.dnssec.parent] = (counts.dnssec[z.dnssec.parent] ?? 0) + 1;
+        if (z.dnssec?.waiting_for_ds === true && !NOT_MANAGED.has(z.outcome)) counts.waitingForDs += 1;
       }
       return counts;
     },

@@ -173,7 +173,7 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       desired: nb.signing, actual, now: Math.floor(deps.clock.now() / 1000), parentDs, approved: options.force === true, salt: deps.signing?.salt ?? randomSalt,
     });
     if (nb.signing === null || actual === null) return { plan };
-    const report: ZoneDnssec = { policy: nb.signing.policyName, ...dsReport(actual, nb.signing.dsDigests, parentDs), waiting: plan.waiting, unsupported: plan.unsupported };
+    const report: ZoneDnssec = { policy: nb.signing.policyName, ...dsReport(actual, nb.signing.dsDigests, parentDs), waiting: plan.waiting, waiting_for_ds: plan.waitingForDs, unsupported: plan.unsupported };
     for (const w of plan.waiting) tlogFor(target).info(`dnssec: ${w}`);
     return { plan, report };
   }

@@ -28,6 +28,8 @@ export interface ZoneDnssec {
   /** DS the parent publishes for no key of ours (remove them once a rollover is done). */
   stale_at_parent: string[];
   waiting: string[];
+  /** A KSK/CSK rollover waits for the parent to publish the new key's DS. */
+  waiting_for_ds: boolean;
   unsupported: string[];
 }
 

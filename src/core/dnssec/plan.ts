@@ -48,13 +48,13 @@ export function planSigning(input: SigningInput): SigningPlan {
   const unsafe: string[] = [];
 
   if (desired === null) {
-    if (actual.records === null) return { policy: null, changes: [], records: null, recordsChanged: false, unsupported: [], waiting: [], unsafe: null };
+    if (actual.records === null) return { policy: null, changes: [], records: null, recordsChanged: false, unsupported: [], waiting: [], waitingForDs: false, unsafe: null };
     changes.push({ op: 'disable', why: 'the zone has no DNSSEC policy in NetBox any more' });
     if (actual.cds.length > 0) changes.push({ op: 'metadata', kind: 'PUBLISH-CDS', from: actual.cds, to: [] });
     if (actual.cdnskey.length > 0) changes.push({ op: 'metadata', kind: 'PUBLISH-CDNSKEY', from: actual.cdnskey, to: [] });
     const active = actual.keys.filter((k) => k.active).length;
     return {
-      policy: null, changes, records: null, recordsChanged: true, unsupported: [], waiting: [],
+      policy: null, changes, records: null, recordsChanged: true, unsupported: [], waiting: [], waitingForDs: false,
       unsafe: `turning DNSSEC off deletes ${actual.keys.length} key(s) (${active} active) for good; while the parent still publishes a DS the zone is bogus to validating resolvers: remove the DS at the parent first, wait its TTL, then approve`,
     };
   }
@@ -78,12 +78,14 @@ export function planSigning(input: SigningInput): SigningPlan {
   const keep = new Set<number | string>();
   const ctx: RolloverContext = { now, timings: desired.timings, parentDs: input.parentDs, approved: input.approved, dsDigests: desired.dsDigests };
   const waiting: string[] = [];
+  let waitingForDs = false;
   let refs = 0;
   for (const wanted of desired.keys) {
     const own = records.filter((r) => r.role === wanted.role && typeof r.id === 'number' && matches(byId.get(r.id) as ActualKey, wanted));
     const step = keyRollover(wanted, own, byId, ctx, () => `new-${++refs}`);
     changes.push(...step.changes);
     waiting.push(...step.waiting);
+    waitingForDs ||= step.waitingForDs === true;
     for (const r of step.records) keep.add(r.id);
     // Keys the lifecycle removes are handled: not deleted a second time below.
     for (const c of step.changes) if (c.op === 'delete-key') keep.add(c.id);
@@ -115,7 +117,7 @@ export function planSigning(input: SigningInput): SigningPlan {
   const sorted = records.sort((a, b) => String(a.id).localeCompare(String(b.id), 'en', { numeric: true }));
   const recordsChanged = actual.records === null || JSON.stringify(sorted) !== JSON.stringify(actual.records);
   return {
-    policy: desired.policyName, changes: order(changes), records: sorted, recordsChanged, unsupported: desired.unsupported, waiting,
+    policy: desired.policyName, changes: order(changes), records: sorted, recordsChanged, unsupported: desired.unsupported, waiting, waitingForDs,
     unsafe: unsafe.length > 0 ? unsafe.join('; ') : null,
   };
 }

@@ -23,6 +23,8 @@ export interface RolloverStep {
   changes: SigningChange[];
   records: PlannedRecord[];
   waiting: string[];
+  /** A KSK/CSK rollover waits for the parent's DS of the new key (an operator's matter). */
+  waitingForDs?: boolean;
 }
 
 /** PowerDNS flags each state means, per role. */
@@ -122,7 +124,7 @@ export function keyRollover(
     else {
       const why = ctx.parentDs === null ? 'the parent\'s DS could not be checked' : 'the parent does not publish it yet';
       waiting.push(`${label} rollover waits for the parent's DS of the new key (${needed[0] ?? '?'}): ${why}; approve with sync --zone --force once it is there`);
-      return { changes, records: out, waiting };
+      return { changes, records: out, waiting, waitingForDs: true };
     }
   }
   const until = successor.dsSeen + t.parentDsTtl + t.parentPropagationDelay;

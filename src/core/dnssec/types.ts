@@ -160,6 +160,8 @@ export interface SigningPlan {
   unsupported: string[];
   /** What the lifecycle waits for, in words (e.g. the parent's DS). */
   waiting: string[];
+  /** A KSK/CSK rollover waits for the parent to publish the new key's DS. */
+  waitingForDs: boolean;
   /** Set when a change needs an operator's approval (removing signing, deleting an active key). */
   unsafe: string | null;
 }
