@@ -66,7 +66,9 @@ function printZone(r: ZoneResult, out: Out, multiTarget: boolean): void {
   if (r.outcome === 'failed' || r.outcome === 'refused') out(`${where} ${r.outcome.toUpperCase()}: ${r.error ?? ''}`);
   for (const rejected of r.rejected) out(`${where} PowerDNS refused ${rejected.name} ${rejected.type}: ${rejected.error}`);
   const plan = r.plan;
-  if (!plan || (!planWrites(plan) && plan.kept.length === 0)) return;
+  // A signed zone's notes (a rollover waiting, what PowerDNS cannot do) are worth a line without writes.
+  const notes = (plan?.signing?.waiting.length ?? 0) + (plan?.signing?.unsupported.length ?? 0) > 0;
+  if (!plan || (!planWrites(plan) && plan.kept.length === 0 && !notes)) return;
   const { creates, updates, deletes } = r.changes;
   out(`${where}: ${describeZoneAction(plan)}: +${creates} ~${updates} -${deletes}${plan.kept.length > 0 ? ` =${plan.kept.length} kept` : ''}`);
   for (const line of describeZonePlan(plan)) out(`  ${line}`);

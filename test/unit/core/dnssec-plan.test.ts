@@ -7,6 +7,7 @@ import { planSigning, type SigningInput } from '../../../src/core/dnssec/plan.js
 import { desiredSigning } from '../../../src/core/dnssec/policy.js';
 import { formatKeyRecords, parseKeyRecords } from '../../../src/core/dnssec/records.js';
 import type { ActualSigning, DesiredSigning, SigningPlan, SourceDnssecPolicy } from '../../../src/core/dnssec/types.js';
+import { describeSigning } from '../../../src/core/plan-text.js';
 
 const DAY = 86400;
 const T0 = 1_800_000_000;
@@ -94,6 +95,11 @@ describe('dnssec: signing plan', () => {
     expect(r.step(T0 + lifetime - tPub - 1).changes).to.deep.equal([]);
     r.step(T0 + lifetime - tPub);
     expect(r.state()).to.deep.equal(['1:257:AP:active', '2:256:AP:active', '3:256:-P:published']);
+    const activation = planSigning({ desired: desired(policy({ key_templates: [template('KSK', null), template('ZSK', lifetime)] })), actual: r.actual, now: T0 + lifetime, parentDs: null, approved: false, salt: () => '' });
+    expect(describeSigning(activation)).to.deep.equal([
+      'dnssec ~ key 3 ZSK → active, published: new ZSK 3 propagated (7500 s): it signs now',
+      'dnssec ~ key 2 ZSK → inactive, published: replaced by ZSK 3: stops signing, stays published until its signatures expire from caches',
+    ]);
     const waiting = r.step(T0 + lifetime - 1);
     expect(waiting.changes).to.deep.equal([]);
     expect(waiting.waiting[0]).to.match(/new ZSK 3 is in the DNSKEY set/);
