@@ -6,7 +6,7 @@
  */
 import type { BodyShape } from './events.js';
 import { filterRecords, filterZones } from './filters.js';
-import { FakeNetboxError, validationError, type RecordInput, type ZoneInput } from './model.js';
+import { FakeNetboxError, validationError, type KeyTemplateInput, type PolicyInput, type RecordInput, type ZoneInput } from './model.js';
 import { paginate, type PageOptions } from './pagination.js';
 import * as ser from './serialize.js';
 import { keyTemplateBrief, keyTemplateRest, policyBrief, policyRest } from './dnssec.js';
@@ -161,6 +161,8 @@ export function handlePluginApi(store: FakeNetboxStore, page: PageOptions, req: 
     return one(views, (v) => ser.viewRest(v, base), (v) => ser.viewBrief(v, base));
   }
 
+  if (resource === 'dnssecpolicies' || resource === 'dnsseckeytemplates') return dnssecWrite(store, resource, id, req, base);
+
   if (req.method === 'POST' && id === null) {
     const body = objectBody(req.body);
     return store.request(reqInfo, () => {
@@ -206,6 +208,42 @@ export function handlePluginApi(store: FakeNetboxStore, page: PageOptions, req: 
     });
   }
   return methodNotAllowed(req.method);
+}
+
+/** POST/PATCH/PUT/DELETE of key templates and policies (key templates by id, durations as seconds or ISO-8601). */
+function dnssecWrite(store: FakeNetboxStore, resource: 'dnssecpolicies' | 'dnsseckeytemplates', id: number | null, req: ApiRequest, base: string): ApiResult {
+  const db = store.db;
+  const reqInfo = { id: req.requestId, method: req.method, path: req.pathname };
+  const policy = resource === 'dnssecpolicies';
+  const exists = (n: number): boolean => (policy ? db.policies.has(n) : db.keyTemplates.has(n));
+  const rest = (n: number): ser.Json => {
+    const row = policy ? db.policies.get(n) : db.keyTemplates.get(n);
+    if (!row) throw notFound(resource);
+    return policy ? policyRest(db, row as Parameters<typeof policyRest>[1], base) : keyTemplateRest(db, row as Parameters<typeof keyTemplateRest>[1], base);
+  };
+  const templateIds = (body: Record<string, unknown>): Record<string, unknown> =>
+    ('key_templates' in body && Array.isArray(body.key_templates) ? { ...body, key_templates: body.key_templates.map((t) => ref(t)) } : body);
+  return store.request(reqInfo, () => {
+    if (req.method === 'POST' && id === null) {
+      const body = templateIds(objectBody(req.body));
+      const created = policy ? store.createDnssecPolicy(body as unknown as PolicyInput) : store.createKeyTemplate(body as unknown as KeyTemplateInput);
+      return { status: 201, body: rest(Number(created.id)) };
+    }
+    if ((req.method === 'PATCH' || req.method === 'PUT') && id !== null) {
+      if (!exists(id)) throw notFound(resource);
+      const body = templateIds(objectBody(req.body));
+      if (policy) store.updateDnssecPolicy(id, body as Partial<PolicyInput>);
+      else store.updateKeyTemplate(id, body as Partial<KeyTemplateInput>);
+      return { status: 200, body: rest(id) };
+    }
+    if (req.method === 'DELETE' && id !== null) {
+      if (!exists(id)) throw notFound(resource);
+      if (policy) store.deleteDnssecPolicy(id);
+      else store.deleteKeyTemplate(id);
+      return { status: 204 };
+    }
+    return methodNotAllowed(req.method);
+  });
 }
 
 function methodNotAllowed(method: string): ApiResult {
