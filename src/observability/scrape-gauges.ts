@@ -14,6 +14,7 @@ export interface TargetCounts {
   failing: number;
   kept: Partial<Record<KeepReason, number>>;
   dnssec?: Partial<Record<ParentDsState, number>>;
+  waitingForDs?: number;
 }
 
 export interface ScrapeReaders {
@@ -71,6 +72,7 @@ export function registerScrapeGauges(registry: Registry, servers: readonly strin
       }
     },
   });
+  perServer('dnssec_rollovers_waiting_ds', 'Zones whose KSK/CSK rollover waits for the parent to publish the new key\'s DS (netbox-pdns ds ZONE shows it).', (s) => zones(s).waitingForDs ?? 0);
   new Gauge<'parent_ds' | 'server'>({
     name: `${METRIC_PREFIX}dnssec_zones`, help: 'Signed zones by whether their parent publishes the DS of the signing KSK/CSK (published, missing, unknown: not asked).',
     labelNames: ['parent_ds', 'server'], registers,

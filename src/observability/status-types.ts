@@ -119,4 +119,6 @@ export interface StatusCounts {
   kept: Partial<Record<KeepReason, number>>;
   /** Signed zones by whether the parent publishes their DS. */
   dnssec?: Partial<Record<ParentDsState, number>>;
+  /** Zones whose KSK/CSK rollover waits for the parent's DS of the new key. */
+  waitingForDs?: number;
 }

@@ -101,6 +101,7 @@ describe('status store', () => {
       expect(doc().status).to.equal('Warning');
       expect(doc().problems).to.deep.equal(['1 zone(s) roll a KSK and wait for the parent to publish the new DS (netbox-pdns ds ZONE shows it)']);
       expect(store.counts('localhost').dnssec).to.deep.equal({ missing: 1 });
+      expect(store.counts('localhost').waitingForDs).to.equal(1);
       store.recordZoneResult(result(clock, 'signed.example.', 'unchanged', { dnssec: { ...dnssec, parent: 'published', waiting_for_ds: false } }));
       expect(doc().status).to.equal('Healthy');
       expect(store.counts('localhost').dnssec).to.deep.equal({ published: 1 });
