@@ -6,6 +6,8 @@
  * validates the child from the parent's key down.
  */
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { startSyncEnv, type SyncEnv } from '../support/sync-env.js';
 import { API_KEY, startDaemon, type RunningDaemon } from '../support/daemon-env.js';
 import { delv, servedKsks } from '../support/dnssec-check.js';
@@ -15,6 +17,16 @@ import type { Core } from '../../src/app/core.js';
 import type { ZoneStatus } from '../../src/observability/status-types.js';
 
 const ns = { nameservers: ['ns1.example.net'], soa_mname: 'ns1.example.net' };
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `netbox-pdns ARGS` as an operator runs it. */
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 }, (error, stdout) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout });
+    });
+  });
+}
 
 describe('DS for the parent (real PowerDNS, DS query over DNS)', function () {
   this.timeout(90_000);
@@ -77,5 +89,14 @@ describe('DS for the parent (real PowerDNS, DS query over DNS)', function () {
     expect(status.dnssec?.parent).to.equal('published');
     expect(status.dnssec?.ds.map((e) => e.at_parent)).to.deep.equal([true, false]);
     expect(JSON.stringify(status)).to.not.match(/Private-key|PrivateKey/);
+  });
+
+  it('is the netbox-pdns ds command: exit 0 with the DS lines, 2 for a zone that is not signed or no zone', async () => {
+    const env2 = env.env(overrides());
+    const run = await cli(['ds', 'child.parent.test'], env2);
+    expect(run.code, run.stdout).to.equal(0);
+    expect(run.stdout).to.match(/^child\.parent\.test\. IN DS \d+ 13 2 [0-9a-f]{64} {2}; key \d+ CSK active {2}; at the parent$/m);
+    expect((await cli(['ds', 'nowhere.test'], env2)).code).to.equal(2);
+    expect((await cli(['ds'], env2)).code).to.equal(2);
   });
 });
