@@ -6,10 +6,7 @@
  * fails only its own result.
  */
 import { buildDesiredZone } from '../core/desired.js';
-import { planSigning } from '../core/dnssec/plan.js';
-import { desiredSigning } from '../core/dnssec/policy.js';
-import { dsReport, type ZoneDnssec } from '../core/dnssec/ds.js';
-import type { DesiredSigning, SigningPlan, SourceDnssecPolicy } from '../core/dnssec/types.js';
+import type { DesiredSigning, SourceDnssecPolicy } from '../core/dnssec/types.js';
 import { toZoneName } from '../core/names.js';
 import { planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
 import { checkZonePlan } from '../core/safety.js';
@@ -24,7 +21,8 @@ import { applyPlan } from './apply.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
 import { readZoneFromNetbox } from './read.js';
-import { randomSalt, readSigning, type SigningDeps } from './signing.js';
+import type { SigningDeps } from './signing.js';
+import { planTargetSigning, signingView } from './zone-signing.js';
 import { inScope, type EngineObserver, type EngineSettings, type FailureReason, type Target, type ZoneResult, type ZoneTaskOptions } from './types.js';
 
 /** A target with what the engine remembers for it. */
@@ -44,9 +42,6 @@ export interface ZoneTaskDeps {
   /** DNSSEC: the parent's DS check and salt source (without it the parent's DS counts as unknown). */
   signing?: SigningDeps;
 }
-
-/** Types PowerDNS synthesises for a signed zone: NetBox's copies at the apex are not served beside them. */
-const SIGNING_TYPES = new Set(['DNSKEY', 'CDS', 'CDNSKEY', 'NSEC3PARAM']);
 
 type NetboxRead = { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]>; policies: ReadonlyMap<number, SourceDnssecPolicy> };
 
@@ -143,43 +138,14 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     for (const w of built.warnings) log.warn(`skipped NetBox data: ${w}`);
     if (built.errors.length > 0) throw new TerminalError(`NetBox data cannot be served by PowerDNS: ${built.errors.join('; ')}`);
     const invalid: KeptRRset[] = built.invalid.map(({ rrset, reason }) => ({ name: rrset.name, type: rrset.type, reason: 'invalid', detail: reason, wanted: rrset }));
-    const policy = nbZone.dnssec_policy ? policies.get(nbZone.dnssec_policy.id) : undefined;
-    const signing = policy ? desiredSigning(policy, { soaMinimum: built.desired.soa.minimum }) : { desired: null, errors: [] };
-    if (policy) {
-      // PowerDNS serves its own DNSKEY/CDS/CDNSKEY/NSEC3PARAM for a signed zone (pitfall 20).
-      const apex = built.desired.name;
-      const synthesised = built.desired.rrsets.filter((r) => r.name === apex && SIGNING_TYPES.has(r.type));
-      built.desired.rrsets = built.desired.rrsets.filter((r) => !synthesised.includes(r));
-      for (const r of synthesised) invalid.push({ name: r.name, type: r.type, reason: 'invalid', detail: `${r.type} at the apex of a signed zone: PowerDNS serves its own from the zone's keys`, wanted: r });
-    }
+    const signing = signingView(built.desired, nbZone.dnssec_policy ? policies.get(nbZone.dnssec_policy.id) : undefined);
+    invalid.push(...signing.invalid);
     for (const i of invalid) log.warn(`not sent to PowerDNS: ${i.detail}`, { rrset: `${i.name} ${i.type}` });
-    const signingWarnings = [...signing.errors.map((e) => `DNSSEC policy not applied, signing left as it is: ${e}`), ...(signing.desired?.unsupported ?? []).map((u) => `DNSSEC: ${u}`)];
-    for (const w of signing.errors) log.warn(`DNSSEC policy not applied: ${w}`);
+    for (const e of signing.errors) log.warn(`DNSSEC policy not applied: ${e}`);
     return {
-      desired: built.desired, invalid, warnings: [...built.warnings, ...invalid.map((i) => i.detail), ...signingWarnings],
-      signing: signing.desired, signingBlocked: signing.errors.length > 0,
+      desired: built.desired, invalid, warnings: [...built.warnings, ...invalid.map((i) => i.detail), ...signing.warnings],
+      signing: signing.signing, signingBlocked: signing.blocked,
     };
-  }
-
-  /** The signing plan for one target, when the zone has a policy or PowerDNS signs it for us, and its DS report. */
-  async function signingPlanFor(target: Target, pdnsZone: PdnsZone | null, nb: NetboxView): Promise<{ plan: SigningPlan; report?: ZoneDnssec } | undefined> {
-    if (nb.desired === null || nb.signingBlocked) return undefined;
-    if (nb.signing === null && pdnsZone?.dnssec !== true) return undefined;
-    const actual = pdnsZone ? await readSigning(target.pdns, pdnsZone) : null;
-    // Signed by hand, no policy: not ours to turn off.
-    if (nb.signing === null && actual?.records === null) return undefined;
-    const parentDs = nb.signing && pdnsZone && deps.signing ? await deps.signing.parentDs(zone) : null;
-    const plan = planSigning({
-      desired: nb.signing, actual, now: Math.floor(deps.clock.now() / 1000), parentDs, approved: options.force === true, salt: deps.signing?.salt ?? randomSalt,
-    });
-    if (nb.signing === null || actual === null) return { plan };
-    const report: ZoneDnssec = { policy: nb.signing.policyName, ...dsReport(actual, nb.signing.dsDigests, parentDs), waiting: plan.waiting, waiting_for_ds: plan.waitingForDs, unsupported: plan.unsupported };
-    for (const w of plan.waiting) tlogFor(target).info(`dnssec: ${w}`);
-    return { plan, report };
-  }
-
-  function tlogFor(target: Target): Logger {
-    return deps.targets.length > 1 ? log.child({ target: target.name }) : log;
   }
 
   async function readPdns(target: Target): Promise<PdnsZone | null> {
@@ -195,7 +161,11 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     // Refusals of rrsets NetBox no longer holds are forgotten: they can never be sent again.
     const wanted = new Set((nb.desired?.rrsets ?? []).map((r) => `${r.name} ${r.type}`));
     memory.forgetRejections(zone, (name, type) => wanted.has(`${name} ${type}`));
-    const signed = await signingPlanFor(target, pdnsZone, nb);
+    const signed = nb.desired === null ? undefined : await planTargetSigning({
+      zone, pdns: target.pdns, pdnsZone, view: { signing: nb.signing, blocked: nb.signingBlocked }, now: Math.floor(deps.clock.now() / 1000),
+      approved: options.force === true, ...(deps.signing ? { deps: deps.signing } : {}),
+    });
+    for (const w of signed?.plan.waiting ?? []) tlog.debug(`dnssec: ${w}`);
     const signing = signed?.plan;
     const plan = planZone({
       zone, desired: nb.desired, ...(nb.absentReason ? { absentReason: nb.absentReason } : {}),
