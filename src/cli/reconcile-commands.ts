@@ -82,7 +82,7 @@ function toJson(result: FullReconcileResult): string {
     duration_ms: Math.round(result.durationMs),
     zones: result.zones.map((z) => ({
       zone: z.zone, target: z.target, outcome: z.outcome, changes: z.changes, error: z.error, refusal: z.refusal,
-      rejected: z.rejected, warnings: z.warnings, plan: z.plan,
+      rejected: z.rejected, warnings: z.warnings, plan: z.plan, ...(z.dnssec ? { dnssec: z.dnssec } : {}),
     })),
   }, null, 2);
 }
