@@ -9,7 +9,7 @@ import type { NetboxRecord, NetboxZone } from '../../../src/netbox/types.js';
 import { Engine } from './engine.js';
 import { EventQueue, pythonTimestamp, type BodyShape, type RequestInfo, type WebhookEnvelope } from './events.js';
 import type { KeyTemplateInput, PolicyInput, RecordInput, RecordPatch, ZoneInput, ZonePatch, ZoneRef } from './model.js';
-import { checkPolicyUnused, keyTemplateDump, keyTemplateRest, keyTemplateRow, policyDump, policyRest, policyRow } from './dnssec.js';
+import * as dnssecOps from './dnssec-store.js';
 import { FakeNetboxError, validationError } from './model.js';
 import {
   applyRecordPatch,
@@ -272,76 +272,29 @@ export class FakeNetboxStore {
     });
   }
 
+  // DNSSEC key templates and policies (dnssec-store.ts), each one request like the rest.
   createKeyTemplate(input: KeyTemplateInput): ser.Json {
-    return this.request({ method: 'POST', path: `${API}/dnsseckeytemplates/` }, () => {
-      const row = keyTemplateRow(this.engine, input);
-      this.db.keyTemplates.set(row.id, row);
-      this.engine.queue?.add('netbox_dns.dnsseckeytemplate', row.id, 'created', null);
-      return keyTemplateRest(this.db, row, '');
-    });
+    return dnssecOps.createKeyTemplate(this, input);
   }
 
   updateKeyTemplate(id: number, patch: Partial<KeyTemplateInput>): ser.Json {
-    return this.request({ method: 'PATCH', path: `${API}/dnsseckeytemplates/${id}/` }, () => {
-      const old = this.db.keyTemplates.get(id);
-      if (!old) throw new FakeNetboxError(404, { detail: 'No DNSSEC Key Template matches the given query.' });
-      const row = keyTemplateRow(this.engine, { name: old.name, type: old.type, ...patch }, old);
-      const users = [...this.db.policies.values()].filter((p) => p.keyTemplateIds.includes(id));
-      // The policy's template rules still hold after the change (the plugin validates on save).
-      this.db.keyTemplates.set(id, row);
-      try {
-        for (const p of users) policyRow(this.engine, {}, p);
-      } catch (err) {
-        this.db.keyTemplates.set(id, old);
-        throw err;
-      }
-      this.engine.queue?.add('netbox_dns.dnsseckeytemplate', id, 'updated', keyTemplateDump(old));
-      return keyTemplateRest(this.db, row, '');
-    });
+    return dnssecOps.updateKeyTemplate(this, id, patch);
   }
 
-  /** Deleting a template removes it from its policies (M2M, no PROTECT). */
   deleteKeyTemplate(id: number): void {
-    this.request({ method: 'DELETE', path: `${API}/dnsseckeytemplates/${id}/` }, () => {
-      const row = this.db.keyTemplates.get(id);
-      if (!row) throw new FakeNetboxError(404, { detail: 'No DNSSEC Key Template matches the given query.' });
-      this.engine.queue?.add('netbox_dns.dnsseckeytemplate', id, 'deleted', keyTemplateDump(row), keyTemplateRest(this.db, row, ''));
-      for (const p of this.db.policies.values()) p.keyTemplateIds = p.keyTemplateIds.filter((t) => t !== id);
-      this.db.keyTemplates.delete(id);
-    });
+    dnssecOps.deleteKeyTemplate(this, id);
   }
 
   createDnssecPolicy(input: PolicyInput): ser.Json {
-    return this.request({ method: 'POST', path: `${API}/dnssecpolicies/` }, () => {
-      const row = policyRow(this.engine, input);
-      this.db.policies.set(row.id, row);
-      this.engine.queue?.add('netbox_dns.dnssecpolicy', row.id, 'created', null);
-      return policyRest(this.db, row, '');
-    });
+    return dnssecOps.createDnssecPolicy(this, input);
   }
 
   updateDnssecPolicy(id: number, patch: Partial<PolicyInput>): ser.Json {
-    return this.request({ method: 'PATCH', path: `${API}/dnssecpolicies/${id}/` }, () => {
-      const old = this.db.policies.get(id);
-      if (!old) throw new FakeNetboxError(404, { detail: 'No DNSSEC Policy matches the given query.' });
-      const prechange = policyDump(old);
-      const row = policyRow(this.engine, patch, old);
-      this.db.policies.set(id, row);
-      this.db.version++;
-      this.engine.queue?.add('netbox_dns.dnssecpolicy', id, 'updated', prechange);
-      return policyRest(this.db, row, '');
-    });
+    return dnssecOps.updateDnssecPolicy(this, id, patch);
   }
 
-  /** `on_delete=PROTECT` on zones: 409 while a zone uses it. */
   deleteDnssecPolicy(id: number): void {
-    this.request({ method: 'DELETE', path: `${API}/dnssecpolicies/${id}/` }, () => {
-      const row = this.db.policies.get(id);
-      if (!row) throw new FakeNetboxError(404, { detail: 'No DNSSEC Policy matches the given query.' });
-      checkPolicyUnused(this.db, id);
-      this.engine.queue?.add('netbox_dns.dnssecpolicy', id, 'deleted', policyDump(row), policyRest(this.db, row, ''));
-      this.db.policies.delete(id);
-    });
+    dnssecOps.deleteDnssecPolicy(this, id);
   }
 
   /** The zone row, or 404 as the API would answer. */
