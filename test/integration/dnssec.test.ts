@@ -160,6 +160,31 @@ describe('DNSSEC from NetBox policies (real PowerDNS, delv, ldns-verify-zone)', 
     expect((await reconcile()).zones.find((r) => r.zone === 'split-rsa.example.')?.outcome).to.equal('unchanged');
   });
 
+  it('takes over a zone signed by hand: the key matching the policy is kept (no churn), the others need approval', async () => {
+    // Signed by hand before netbox-pdns: PowerDNS's default CSK (ECDSAP256SHA256) plus a stray RSA ZSK.
+    await env.direct.client.createZone({
+      name: 'hand.example.', kind: 'Native', account: '', soa_edit_api: '', nameservers: ['ns1.example.net.'],
+      rrsets: [{ name: 'www.hand.example.', type: 'A', changetype: 'REPLACE', ttl: 86400, records: [{ content: '192.0.2.10', disabled: false }] }],
+    });
+    const handKey = await env.direct.client.createCryptokey('hand.example.', { keytype: 'csk', active: true, published: true, algorithm: 'ECDSAP256SHA256' });
+    const stray = await env.direct.client.createCryptokey('hand.example.', { keytype: 'zsk', active: true, published: true, algorithm: 'RSASHA256', bits: 1024 });
+    await env.direct.client.rectify('hand.example.');
+    const s = env.netbox.store;
+    const ec = Number(s.createKeyTemplate({ name: 'hand', type: 'CSK', algorithm: 'ECDSAP256SHA256' }).id);
+    const handPolicy = Number(s.createDnssecPolicy({ name: 'hand', key_templates: [ec], use_nsec3: false }).id);
+    s.createZone({ name: 'hand.example', ...ns, soa_rname: 'hostmaster.hand.example', dnssec_policy: handPolicy });
+    s.createRecord({ zone: 'hand.example', name: 'www', type: 'A', value: '192.0.2.10', disable_ptr: true });
+    const refused = (await core.engine.reconcileZone('hand.example.', { trigger: 'cli' }))[0];
+    expect(refused?.outcome).to.equal('refused');
+    expect(refused?.refusal?.message).to.match(new RegExp(`deleting active key ${stray.id} \\(RSASHA256, flags 256\\)`));
+    expect((await keysOf('hand.example')).map((k) => k.id).sort()).to.deep.equal([handKey.id, stray.id].sort());
+    const approved = (await core.engine.reconcileZone('hand.example.', { trigger: 'cli', force: true }))[0];
+    expect(approved?.outcome).to.equal('changed');
+    expect((await keysOf('hand.example')).map((k) => k.id)).to.deep.equal([handKey.id]);
+    await delv(env.pdns.dnsPort, 'hand.example.', 'www.hand.example', 'A').then((r) => expect(r.verdict).to.equal('fully validated'));
+    expect((await verifyZone(env.pdns.dnsPort, 'hand.example.')).ok).to.equal(true);
+  });
+
   it('refuses deleting a policy zones use (PROTECT), as the plugin does', () => {
     expect(() => env.netbox.store.deleteDnssecPolicy(policyIds.get('split-p384-nsec3') ?? 0)).to.throw(/dependent objects/);
   });
