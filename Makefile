@@ -3,10 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages the tests, demo and benchmarks use (installed by `make install` when missing, as root).
-APT_PACKAGES := pdns-server pdns-backend-sqlite3 pdns-backend-pgsql postgresql sqlite3 mosquitto mosquitto-clients prometheus dnsutils bind9-dnsutils ldnsutils openssl iproute2 curl
+APT_PACKAGES := pdns-server pdns-backend-sqlite3 pdns-backend-pgsql postgresql sqlite3 mosquitto mosquitto-clients prometheus dnsutils bind9-dnsutils ldnsutils chromium openssl iproute2 curl
 MOCHA := node_modules/.bin/mocha
 
-.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench
+.PHONY: help install install-npm install-deb build lint test test-unit test-integration run check-config docs clean demo demo-check demo-deps bench bench-curve
 
 help:
 	@echo "make demo       start a complete local sandbox (PowerDNS, broker, sample NetBox, daemon)"
@@ -16,7 +16,8 @@ help:
 	@echo "make build      compile TypeScript to dist/"
 	@echo "make lint       tsc --noEmit and eslint"
 	@echo "make run        run the daemon (needs NETBOX_PDNS_* settings)"
-	@echo "make bench      benchmarks against a real PowerDNS (BENCH_ZONES, BENCH_RRSETS, BENCH_QUICK=1)"
+	@echo "make bench      benchmarks against a real PowerDNS (BENCH_ZONES, BENCH_RRSETS, BENCH_QUICK=1, BENCH_BACKEND=sqlite3|gpgsql|both)"
+	@echo "make bench-curve the sync benchmarks at 200, 2000 and 10000 zones: cost per zone"
 	@echo "make docs       regenerate the docs generated from the config schema"
 
 install: install-npm install-deb
@@ -77,6 +78,10 @@ check-config: build
 # BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 for a small smoke run. Figures, not pass/fail.
 bench: install
 	node --import tsx test/bench/run.ts
+
+# The sync sections at 200, 2,000 and 10,000 zones (BENCH_CURVE_ZONES): time and memory per zone.
+bench-curve: install
+	node --import tsx test/bench/curve.ts
 
 # Regenerates the README config table, deploy/netbox-pdns.env.example and config/schema.json.
 docs: install-npm

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { secretValues, type Config, type TargetConfig } from '../config/index.js';
 import { createScrubber } from '../upstream/scrub.js';
 import { createNetboxClient } from '../netbox/client.js';
-import { createPdnsClient } from '../pdns/client.js';
+import { createPdnsClient, type PdnsClient } from '../pdns/client.js';
 import { createRetrier } from '../upstream/retry.js';
 import { createZoneLock, type ZoneLockObserver } from '../reconcile/zone-lock.js';
 import { createEngine, type Engine } from '../reconcile/engine.js';
@@ -15,6 +15,8 @@ import type { TaskMeta } from '../reconcile/runner.js';
 import type { WorkQueueObserver } from '../reconcile/queue.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
 import { parseProtectRules } from '../core/protect.js';
+import { tsigKeyId, type TransferPolicy } from '../core/transfer.js';
+import { formatHostPort, parseCidrs, parseHostPorts } from '../config/replication.js';
 import type { NetboxSource } from '../netbox/source.js';
 import type { PdnsApi } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
@@ -44,10 +46,27 @@ export interface Core {
   targets: Target[];
   engine: Engine;
   lockStats(): { contentionEvents: number };
+  /** Each target's write gate by target name: its backend, concurrency and writes in flight. */
+  pdnsWrites: ReadonlyMap<string, PdnsClient['writes']>;
+}
+
+/**
+ * The transfer settings every zone we own carries, when any replication option is set (then they
+ * are kept in step both ways: an option emptied removes what we wrote); none otherwise.
+ */
+export function transferPolicyOf(config: Config): TransferPolicy | undefined {
+  const configured = [config.also_notify, config.allow_axfr_from, config.tsig_key_name].some((v) => v !== undefined) || config.targets.some((t) => t.catalogZone);
+  if (!configured) return undefined;
+  return {
+    alsoNotify: (parseHostPorts(config.also_notify ?? '') ?? []).map(formatHostPort),
+    allowAxfrFrom: parseCidrs(config.allow_axfr_from ?? '') ?? [],
+    tsigKeys: config.tsig_key_name !== undefined ? [tsigKeyId(config.tsig_key_name)] : [],
+  };
 }
 
 /** One engine target from its configuration and client; policy and thresholds are the daemon's. */
 export function targetOf(config: Config, target: TargetConfig, pdns: PdnsApi): Target {
+  const transfer = transferPolicyOf(config);
   return {
     name: target.name,
     pdns,
@@ -57,6 +76,8 @@ export function targetOf(config: Config, target: TargetConfig, pdns: PdnsApi): T
       zoneKind: target.zoneKind,
       protect: parseProtectRules(config.protected_rrsets),
       recordOwnership: config.record_ownership,
+      ...(target.catalogZone !== undefined ? { catalog: target.catalogZone } : {}),
+      ...(transfer ? { transfer } : {}),
     },
     thresholds: {
       maxChangeRatio: config.max_rrset_change_ratio,
@@ -65,6 +86,8 @@ export function targetOf(config: Config, target: TargetConfig, pdns: PdnsApi): T
     },
     notify: target.notify,
     scope: { nameserverId: target.nbNsId, ...(target.nbViewId !== undefined ? { viewId: target.nbViewId } : {}) },
+    ...(config.tsig_key_name !== undefined && config.tsig_secret !== undefined
+      ? { tsigKey: { name: tsigKeyId(config.tsig_key_name), algorithm: config.tsig_algorithm, key: config.tsig_secret } } : {}),
   };
 }
 
@@ -113,6 +136,8 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     observer,
     scrub,
     target: t.name,
+    concurrentWrites: t.concurrentWrites,
+    clock: deps.clock,
   }));
   const lock = createZoneLock({
     clock: deps.clock,
@@ -135,5 +160,6 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     ...(deps.onFullReconcile ? { onFullReconcile: deps.onFullReconcile } : {}),
     ...(config.dnssec_ds_resolver ? { signing: { parentDs: dsQuery(parseResolver(config.dnssec_ds_resolver)) } } : {}),
   });
-  return { netbox, targets, engine, lockStats: () => lock.stats() };
+  const pdnsWrites = new Map(config.targets.map((t, i) => [t.name, (clients[i] as PdnsClient).writes]));
+  return { netbox, targets, engine, lockStats: () => lock.stats(), pdnsWrites };
 }

@@ -18,6 +18,9 @@ import { createHttpServer } from '../http/server.js';
 import { handleWebhook } from '../intake/webhook.js';
 import { createReplayGuard } from '../intake/replay-guard.js';
 import { createStatusStore } from '../observability/status-store.js';
+import type { ReplicationStatus } from '../observability/status-types.js';
+import { formatHostPort, parseHostPorts } from '../config/replication.js';
+import { buildSecondaryChecker } from './replication.js';
 import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
@@ -52,7 +55,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   const { logger, clock } = deps;
   const log = logger.child({ component: 'daemon' });
   const servers = config.targets.map((t) => t.name);
-  const metrics = deps.metrics ?? createMetrics(deps.registry ?? new Registry(), deps.build, servers);
+  const secondaryAddresses = parseHostPorts(config.secondaries ?? config.also_notify ?? '') ?? [];
+  const metrics = deps.metrics ?? createMetrics(deps.registry ?? new Registry(), deps.build, servers, secondaryAddresses.map(formatHostPort));
   const status = createStatusStore({ clock, initialSyncWarningMs: config.initial_sync_warning_seconds * 1000, targets: servers });
   let stopping = false;
   const observers = createObservers({ metrics, status, clock });
@@ -66,12 +70,16 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     retryFailedZones: true,
   });
   const runner = core.engine.runner;
+  const secondaries = buildSecondaryChecker(config, core, secondaryAddresses, { clock, logger });
   metrics.bindGauges({
+    secondaryLagging: (address) => secondaries?.lagging(address) ?? 0,
     pending: () => runner.pending(),
     running: () => runner.running(),
     zones: (server) => status.counts(server),
     rrsetsRejected: (server) => core.engine.rejectedRrsets(server),
     up: (server) => status.snapshotTarget(server)?.reachable ?? true,
+    writeConcurrency: (server) => core.pdnsWrites.get(server)?.state().concurrency ?? 1,
+    writesInFlight: (server) => core.pdnsWrites.get(server)?.state().inFlight ?? 0,
   });
 
   const interpreter = createEventInterpreter({
@@ -84,7 +92,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
     if (interpretation.kind === 'zones') {
-      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true);
+      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, interpretation.requestId);
     } else if (interpretation.kind === 'full') {
       log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
       requestFullReconcile('event');
@@ -148,15 +156,42 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
 
   const cron = new Cron(config.sync_crontab, { protect: true, paused: true, catch: (e) => log.error(`cron callback failed: ${errorMessage(e)}`) },
     async () => { await runFullReconcile('cron'); });
+  // The quick reconcile: only zones whose listings moved; protect: never two of its own at once.
+  const quickCron = config.quick_sync_crontab === 'off' ? null : new Cron(config.quick_sync_crontab, {
+    protect: true, paused: true, catch: (e) => log.error(`quick reconcile callback failed: ${errorMessage(e)}`),
+  }, async () => {
+    if (stopping) return;
+    await core.engine.quickReconcile('quick', config.quick_sync_skew * 1000);
+  });
 
   function snapshot(): object {
     const next = cron.nextRun();
     return status.snapshot({
-      scheduler: { running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null },
+      scheduler: {
+        running: !stopping && cron.isRunning(), next_run: next ? next.toISOString() : null,
+        next_quick_run: quickCron?.nextRun()?.toISOString() ?? null,
+      },
       mqtt: intake ? intake.status() : { enabled: false },
       queue: { pending: runner.pending(), running: runner.running() },
       lock_contention_events: core.lockStats().contentionEvents,
+      writes: Object.fromEntries([...core.pdnsWrites].map(([name, w]) => {
+        const s = w.state();
+        return [name, { backend: s.backend, concurrency: s.concurrency, source: s.source, inFlight: s.inFlight }];
+      })),
+      ...replicationStatus(),
     });
+  }
+
+  function replicationStatus(): { replication?: ReplicationStatus } {
+    const catalogs = core.engine.catalogs();
+    if (Object.keys(catalogs).length === 0 && secondaries === null) return {};
+    const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      replication: {
+        catalogs: Object.fromEntries(Object.entries(catalogs).map(([name, c]) => [name, { ...c, last_change: iso(c.last_change) }])),
+        secondaries: secondaries?.status() ?? [],
+      },
+    };
   }
 
   // A failed full reconcile (NetBox or PowerDNS unreachable) is retried with a growing delay rather
@@ -240,7 +275,12 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         });
         intake.start();
       }
+      // Each server's backend decides its write concurrency; read now so the log and /status say it
+      // at once (a write would wait for it anyway). It logs what it found.
+      for (const writes of core.pdnsWrites.values()) void writes.detect();
       cron.resume();
+      secondaries?.start();
+      quickCron?.resume();
       if (config.sync_on_startup) {
         status.initialSyncStarted();
         void runFullReconcile('startup').then((result) => {
@@ -255,6 +295,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       stopping = true;
       log.info('stopping: intake and cron first, then running zone tasks');
       cron.stop();
+      secondaries?.stop();
+      quickCron?.stop();
       cancelRetry?.();
       await intake?.stop();
       const drained = await core.engine.drain(config.shutdown_timeout * 1000);

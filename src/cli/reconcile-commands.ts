@@ -103,7 +103,7 @@ export async function syncCommand(engine: Engine, args: ReconcileCommandArgs, ou
   const scope = scopeOf(engine, args, out);
   if (scope === null) return EXIT_USAGE;
   const zones = scope.zones ?? [];
-  const result = await engine.fullReconcile('cli', { dryRun: args.dryRun, force: args.force, ...scope });
+  const result = await engine.fullReconcile('cli', { dryRun: args.dryRun, force: args.force, keepPlans: true, ...scope });
   const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {
@@ -124,7 +124,7 @@ export async function planCommand(engine: Engine, args: ReconcileCommandArgs, ou
   const scope = scopeOf(engine, args, out);
   if (scope === null) return EXIT_USAGE;
   const zones = scope.zones ?? [];
-  const result = await engine.fullReconcile('cli', { dryRun: true, ...scope });
+  const result = await engine.fullReconcile('cli', { dryRun: true, keepPlans: true, ...scope });
   const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {

@@ -21,7 +21,7 @@ import {
   redactUrlPassword, type Config, type ConfigKey,
 } from './schema.js';
 import { checkReadableFile, validateSemantics } from './semantics.js';
-import { declaredNames, parseTargetList, readTargetTokens, validateTargets, type RawTarget, type TargetConfig } from './targets.js';
+import { catalogKind, catalogKindProblem, catalogName, concurrentWritesSetting, declaredNames, parseTargetList, readTargetTokens, validateTargets, type RawTarget, type TargetConfig } from './targets.js';
 
 export interface LoadConfigInput {
   /** The environment (process.env in production). */
@@ -85,6 +85,8 @@ function normalise(key: ConfigKey, value: unknown): unknown {
   if (key === 'adopt_zones') return adoption(value);
   // In a config file the target list is naturally a JSON list; it is validated as its text.
   if (key === 'pdns_targets' && Array.isArray(value)) return JSON.stringify(value);
+  // `auto` or a number: a config file may well give the number as a number.
+  if (key === 'pdns_concurrent_writes') return typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().toLowerCase() : value;
   return value;
 }
 
@@ -294,13 +296,23 @@ function resolveTargets(
   const defaults = {
     serverId: values.pdns_server_id ?? 'localhost', zoneKind: values.pdns_zone_kind ?? 'Native', notify: values.pdns_notify ?? true,
     nbNsId: values.nb_ns_id ?? 0, ...(values.nb_view_id !== undefined ? { nbViewId: values.nb_view_id } : {}),
+    zoneKindGiven: given.has('pdns_zone_kind'), ...(values.catalog_zone !== undefined ? { catalogZone: values.catalog_zone } : {}),
+    concurrentWrites: concurrentWritesSetting(values.pdns_concurrent_writes ?? 'auto'),
   };
   if (list === null) {
     // A value that was given but invalid has its problem line already.
     const missing = (['pdns_url', 'pdns_token'] as const).filter((k) => values[k] === undefined && !given.has(k))
       .map((k) => `${envName(k)}: required, not set (or list several servers in ${envName('pdns_targets')})`);
     if (missing.length > 0) return { problems: missing };
-    return [{ name: 'default', url: values.pdns_url as string, token: values.pdns_token as string, ...defaults }];
+    const catalog = values.catalog_zone ?? '';
+    const zoneKind = catalogKind(catalog, defaults.zoneKindGiven, defaults.zoneKind);
+    const why = catalogKindProblem(catalog, zoneKind);
+    if (why !== null) return { problems: [`${label('pdns_zone_kind')}: ${why}`] };
+    const { zoneKindGiven: _given, catalogZone: _catalog, ...rest } = defaults;
+    return [{
+      name: 'default', url: values.pdns_url as string, token: values.pdns_token as string, ...rest, zoneKind,
+      ...(catalog !== '' ? { catalogZone: catalogName(catalog) } : {}),
+    }];
   }
   if (typeof list === 'string') return { problems: [`${label('pdns_targets')}: ${list}`] };
   const problems = (['pdns_url', 'pdns_token'] as const).filter((k) => given.has(k))

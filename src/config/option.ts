@@ -5,11 +5,11 @@
 
 /** The component an option belongs to (`x-group`): drives the README sections and the env example. */
 export type OptionGroup =
-  | 'netbox' | 'powerdns' | 'sync' | 'safety' | 'retry' | 'http' | 'mqtt' | 'queue' | 'logging';
+  | 'netbox' | 'powerdns' | 'replication' | 'sync' | 'safety' | 'retry' | 'http' | 'mqtt' | 'queue' | 'logging';
 
 /** Display order of the groups in generated documentation. */
 export const GROUP_ORDER: readonly OptionGroup[] = [
-  'netbox', 'powerdns', 'sync', 'safety', 'retry', 'http', 'mqtt', 'queue', 'logging',
+  'netbox', 'powerdns', 'replication', 'sync', 'safety', 'retry', 'http', 'mqtt', 'queue', 'logging',
 ];
 
 /**

@@ -68,7 +68,7 @@ export const UPSTREAM_OPTIONS = {
   },
   pdns_zone_kind: {
     type: 'string', enum: ['Native', 'Master', 'Primary'], default: 'Native', 'x-group': 'powerdns',
-    description: 'Kind of the zones we create. Master/Primary send NOTIFY to secondaries.',
+    description: 'Kind of the zones we create. Master/Primary send NOTIFY to secondaries. Default Native, or Master when a catalog zone is configured (catalog members must be Master).',
   },
   pdns_notify: {
     type: 'boolean', default: true, 'x-group': 'powerdns',
@@ -86,16 +86,29 @@ export const UPSTREAM_OPTIONS = {
     ...FILE, 'x-group': 'powerdns',
     description: 'PEM file of extra CA certificates for the PowerDNS API.',
   },
+  pdns_concurrent_writes: {
+    type: 'string', pattern: '^(auto|[1-9]|[1-5][0-9]|6[0-4])$', default: 'auto', 'x-group': 'powerdns',
+    'x-allowed': 'must be auto or an integer between 1 and 64',
+    description: 'PATCH/PUT/DELETE requests in flight at once per PowerDNS server: `auto` reads the backend from its /config (`launch`): 1 on gsqlite3 (concurrent writes fail there) or anything unknown, 8 on gpgsql/gmysql; a number is used as it is (a warning when the backend is sqlite). Zone creates run up to 8 at once either way.',
+  },
   pdns_targets: {
     type: 'string', minLength: 1, 'x-group': 'powerdns',
-    'x-allowed': 'must be a JSON list of {name, url, server_id?, zone_kind?, notify?, nb_ns_id?, nb_view_id?}',
-    description: 'Several PowerDNS servers from one daemon (instead of PDNS_URL/PDNS_TOKEN): a JSON list of targets, each with a name (a label in metrics and /status), its URL and optionally its server id, zone kind, NOTIFY and NetBox nameserver/view filter (defaults: the single-server settings). Each key comes from `NETBOX_PDNS_PDNS_TOKEN_<NAME>` (or `_FILE`, or the credential `pdns_token_<name>`).',
+    'x-allowed': 'must be a JSON list of {name, url, server_id?, zone_kind?, notify?, nb_ns_id?, nb_view_id?, concurrent_writes?, catalog_zone?}',
+    description: 'Several PowerDNS servers from one daemon (instead of PDNS_URL/PDNS_TOKEN): a JSON list of targets, each with a name (a label in metrics and /status), its URL and optionally its server id, zone kind, NOTIFY, write concurrency (`concurrent_writes`: auto or 1-64), NetBox nameserver/view filter and catalog zone (defaults: the single-server settings). Each key comes from `NETBOX_PDNS_PDNS_TOKEN_<NAME>` (or `_FILE`, or the credential `pdns_token_<name>`).',
   },
 
   // --- sync ---
   sync_crontab: {
     type: 'string', minLength: 1, default: '*/15 * * * *', 'x-group': 'sync',
-    description: 'Cron schedule of the full reconcile (5 fields, or 6 with seconds first).',
+    description: 'Cron schedule of the full (deep) reconcile, which reads every zone on both sides and repairs any drift (5 fields, or 6 with seconds first).',
+  },
+  quick_sync_crontab: {
+    type: 'string', minLength: 1, default: '* * * * *', 'x-group': 'sync',
+    description: 'Cron schedule of the quick reconcile, or `off`: it lists zones on both sides (and NetBox records changed since the last complete run) and reads and reconciles only the zones that moved, so changes that no event delivered are applied within a minute at the cost of three listings. It does not see edits made in PowerDNS behind our back: the full reconcile (`sync_crontab`) repairs those.',
+  },
+  quick_sync_skew: {
+    type: 'integer', minimum: 0, maximum: 86400, default: 300, 'x-group': 'sync',
+    description: 'Seconds the quick reconcile looks back beyond the start of the last complete run, for NetBox changes stamped by a clock behind ours or committed late.',
   },
   sync_on_startup: {
     type: 'boolean', default: true, 'x-group': 'sync',

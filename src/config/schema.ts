@@ -6,11 +6,12 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { CUSTOM_KEYWORDS, describeAllowed, type OptionGroup, type OptionSchema } from './option.js';
 import { DAEMON_OPTIONS } from './options-daemon.js';
+import { REPLICATION_OPTIONS } from './options-replication.js';
 import { UPSTREAM_OPTIONS, UPSTREAM_REQUIRED } from './options-upstream.js';
 import type { TargetConfig } from './targets.js';
 
 /** Every option, in documentation order. */
-export const OPTIONS = { ...UPSTREAM_OPTIONS, ...DAEMON_OPTIONS } as const;
+export const OPTIONS = { ...UPSTREAM_OPTIONS, ...REPLICATION_OPTIONS, ...DAEMON_OPTIONS } as const;
 
 type Options = typeof OPTIONS;
 

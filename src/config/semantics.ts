@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { protectRulesProblem } from '../core/protect.js';
+import { replicationProblems } from './replication.js';
 import { envName, isSecret, redactUrlPassword, type Config, type ConfigKey } from './schema.js';
 
 export interface SemanticsOptions {
@@ -99,10 +100,11 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
   const protectWhy = protect === undefined ? null : protectRulesProblem(protect);
   if (protectWhy !== null) problems.push(`${subject('protected_rrsets')}: ${protectWhy}`);
 
-  const crontab = str('sync_crontab');
-  if (crontab !== undefined) {
+  for (const key of ['sync_crontab', 'quick_sync_crontab'] as const) {
+    const crontab = str(key);
+    if (crontab === undefined || (key === 'quick_sync_crontab' && crontab === 'off')) continue;
     const why = cronProblem(crontab);
-    if (why !== undefined) problems.push(`${subject('sync_crontab')}: not a valid crontab (croner: ${why})`);
+    if (why !== undefined) problems.push(`${subject(key)}: not a valid crontab (croner: ${why}${key === 'quick_sync_crontab' ? '; or `off`' : ''})`);
   }
 
   const broker = str('mqtt_broker_url');
@@ -126,6 +128,14 @@ export function validateSemantics(cfg: Config, options: SemanticsOptions = {}): 
       num('embedded_broker_port') === httpPort) {
     problems.push(`${subject('embedded_broker_port')}: must differ from ${name('http_port')}`);
   }
+
+  problems.push(...replicationProblems({
+    ...(str('also_notify') !== undefined ? { also_notify: str('also_notify') as string } : {}),
+    ...(str('allow_axfr_from') !== undefined ? { allow_axfr_from: str('allow_axfr_from') as string } : {}),
+    ...(str('secondaries') !== undefined ? { secondaries: str('secondaries') as string } : {}),
+    ...(str('tsig_key_name') !== undefined ? { tsig_key_name: str('tsig_key_name') as string } : {}),
+    ...(str('tsig_secret') !== undefined ? { tsig_secret: str('tsig_secret') as string } : {}),
+  }, subject, name));
 
   for (const key of TLS_FILES) {
     const path = str(key);

@@ -21,10 +21,30 @@ export interface TargetConfig {
   nbNsId: number;
   /** Only zones of this NetBox view (none: every view). */
   nbViewId?: number;
+  /** PATCH/PUT/DELETE in flight at once: `auto` (from the backend PowerDNS reports) or a number. */
+  concurrentWrites: ConcurrentWritesSetting;
+  /** The catalog zone (absolute, lower case) this target's zones are members of; none without one. */
+  catalogZone?: string;
+}
+
+/** `auto` or a fixed number of writes in flight (1–64). */
+export type ConcurrentWritesSetting = 'auto' | number;
+export const MAX_CONCURRENT_WRITES = 64;
+
+/** The validated option text (`auto` or digits) as a setting. */
+export function concurrentWritesSetting(text: string): ConcurrentWritesSetting {
+  return text === 'auto' ? 'auto' : Number(text);
 }
 
 export const TARGET_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
-const FIELDS = new Set(['name', 'url', 'token', 'server_id', 'zone_kind', 'notify', 'nb_ns_id', 'nb_view_id']);
+const FIELDS = new Set(['name', 'url', 'token', 'server_id', 'zone_kind', 'notify', 'nb_ns_id', 'nb_view_id', 'concurrent_writes', 'catalog_zone']);
+const ZONE_NAME = /^([a-z0-9_]([a-z0-9_-]{0,62})\.)*[a-z0-9_][a-z0-9_-]{0,62}\.?$/i;
+
+/** `Catalog.Invalid` → `catalog.invalid.` (PowerDNS lower-cases catalog names). */
+export function catalogName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower : `${lower}.`;
+}
 const KINDS = new Set(['Native', 'Master', 'Primary']);
 
 /** The env variable holding target `name`'s API key: `NETBOX_PDNS_PDNS_TOKEN_DC1` for `dc1`. */
@@ -35,6 +55,17 @@ export function targetTokenEnv(name: string): string {
 /** The systemd credential names that may hold target `name`'s API key. */
 export function targetTokenCredentials(name: string): string[] {
   return [`pdns_token_${name}`, `pdns-token-${name}`];
+}
+
+/** The zone kind a target gets: with a catalog and no kind configured, Master (catalog members must be Master). */
+export function catalogKind(catalog: string, kindGiven: boolean, kind: TargetConfig['zoneKind']): TargetConfig['zoneKind'] {
+  return catalog !== '' && !kindGiven ? 'Master' : kind;
+}
+
+/** Why the kind cannot go with the catalog: PowerDNS silently leaves Native zones out of a catalog. */
+export function catalogKindProblem(catalog: string, kind: string): string | null {
+  if (catalog === '' || kind !== 'Native') return null;
+  return `Native conflicts with the catalog zone ${JSON.stringify(catalog)}: PowerDNS lists only Master zones in a catalog; use Master (or set no catalog)`;
 }
 
 export interface RawTarget {
@@ -62,9 +93,20 @@ export function declaredNames(entries: RawTarget[]): string[] {
 export interface TargetDefaults {
   serverId: string;
   zoneKind: TargetConfig['zoneKind'];
+  /** Whether zoneKind was configured (PDNS_ZONE_KIND) rather than the schema default. */
+  zoneKindGiven?: boolean;
+  catalogZone?: string;
   notify: boolean;
   nbNsId: number;
   nbViewId?: number;
+  concurrentWrites: ConcurrentWritesSetting;
+}
+
+/** A target's `concurrent_writes`: "auto", or an integer 1–64 (also as digits). */
+function parseConcurrentWrites(value: unknown): ConcurrentWritesSetting | undefined {
+  if (value === 'auto') return 'auto';
+  const n = typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value;
+  return Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_CONCURRENT_WRITES ? n as number : undefined;
 }
 
 /**
@@ -87,14 +129,23 @@ export function validateTargets(entries: RawTarget[], tokens: ReadonlyMap<string
     if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) bad('url', 'must be an http:// or https:// URL');
     const serverId = e.server_id ?? defaults.serverId;
     if (typeof serverId !== 'string' || !/^[A-Za-z0-9._-]+$/.test(serverId)) bad('server_id', 'must be a PowerDNS server id (letters, digits, ., _, -)');
-    const zoneKind = e.zone_kind ?? defaults.zoneKind;
+    const catalog = e.catalog_zone ?? defaults.catalogZone ?? '';
+    if (typeof catalog !== 'string' || (catalog !== '' && !ZONE_NAME.test(catalog))) bad('catalog_zone', 'must be a DNS zone name such as catalog.invalid., or "" for none');
+    const kindGiven = e.zone_kind !== undefined || defaults.zoneKindGiven === true;
+    const zoneKind = e.zone_kind ?? catalogKind(typeof catalog === 'string' ? catalog : '', kindGiven, defaults.zoneKind);
     if (typeof zoneKind !== 'string' || !KINDS.has(zoneKind)) bad('zone_kind', 'must be one of Native, Master, Primary');
+    else if (typeof catalog === 'string') {
+      const why = catalogKindProblem(catalog, zoneKind);
+      if (why !== null) bad('zone_kind', why);
+    }
     const notify = e.notify ?? defaults.notify;
     if (typeof notify !== 'boolean') bad('notify', 'must be true or false');
     const nbNsId = e.nb_ns_id ?? defaults.nbNsId;
     if (!Number.isInteger(nbNsId) || (nbNsId as number) < 1) bad('nb_ns_id', 'must be an integer >= 1');
     const nbViewId = e.nb_view_id ?? defaults.nbViewId;
     if (nbViewId !== undefined && (!Number.isInteger(nbViewId) || (nbViewId as number) < 1)) bad('nb_view_id', 'must be an integer >= 1');
+    const concurrentWrites = parseConcurrentWrites(e.concurrent_writes ?? defaults.concurrentWrites);
+    if (concurrentWrites === undefined) bad('concurrent_writes', `must be "auto" or an integer between 1 and ${MAX_CONCURRENT_WRITES}`);
     const token = typeof name === 'string' ? tokens.get(name) ?? (typeof e.token === 'string' && e.token !== '' ? e.token : undefined) : undefined;
     if (typeof name === 'string' && TARGET_NAME.test(name) && token === undefined) {
       bad('token', `not set: set ${targetTokenEnv(name)} (or ${targetTokenEnv(name)}_FILE, or the credential ${targetTokenCredentials(name)[0]})`);
@@ -104,6 +155,8 @@ export function validateTargets(entries: RawTarget[], tokens: ReadonlyMap<string
         name: name as string, url: url as string, token: token as string, serverId: serverId as string,
         zoneKind: zoneKind as TargetConfig['zoneKind'], notify: notify as boolean, nbNsId: nbNsId as number,
         ...(nbViewId !== undefined ? { nbViewId: nbViewId as number } : {}),
+        concurrentWrites: concurrentWrites as ConcurrentWritesSetting,
+        ...(typeof catalog === 'string' && catalog !== '' ? { catalogZone: catalogName(catalog) } : {}),
       });
     }
   });

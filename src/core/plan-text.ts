@@ -33,8 +33,12 @@ export function describeZoneAction(plan: ZonePlan): string {
 /** Every line of the plan below the headline. A deleted zone lists the rrsets it takes with it. */
 export function describeZonePlan(plan: ZonePlan): string[] {
   const lines: string[] = [];
-  if (plan.action !== 'create') {
-    for (const s of plan.settings) lines.push(`* ${s.field}: ${s.from === null ? '(none)' : JSON.stringify(s.from)} → ${JSON.stringify(s.to)}`);
+  // A create's kind and account are in its headline; what else it sets (catalog, transfer settings) is listed.
+  const inHeadline = new Set(['kind', 'account', 'soa_edit_api']);
+  for (const s of plan.settings) {
+    // SOA-EDIT-API "" is every zone's default; another one (the catalog's EPOCH) is worth a line.
+    if (plan.action === 'create' && inHeadline.has(s.field) && !(s.field === 'soa_edit_api' && s.to !== '')) continue;
+    lines.push(`* ${s.field}: ${s.from === null ? '(none)' : JSON.stringify(s.from)} → ${JSON.stringify(s.to)}${s.field === 'catalog' ? ' (then the catalog serial is bumped and NOTIFYed)' : ''}`);
   }
   lines.push(...describePlan(plan));
   for (const k of plan.kept) lines.push(`= ${k.name} ${k.type} kept (${k.reason}): ${k.detail}`);

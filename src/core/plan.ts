@@ -9,6 +9,7 @@ import { diffRRsets, withSoa } from './diff.js';
 import { signingChangesZone } from './dnssec/plan.js';
 import type { SigningPlan } from './dnssec/types.js';
 import { protectingRule, type ProtectRule } from './protect.js';
+import { transferChanges, type TransferField, type TransferPolicy } from './transfer.js';
 import type { ActualZone, DesiredZone, RRset, RRsetDiff, RRsetUpdate, ZoneName } from './types.js';
 
 /** What happens to the zone as a whole. */
@@ -46,9 +47,13 @@ export interface KeptRRset {
   wanted?: RRset;
 }
 
-/** A zone setting the plan changes (a PUT /zones/{id} field). */
+/**
+ * A zone setting the plan changes: a PUT /zones/{id} field (`catalog` is the catalog membership,
+ * `tsig_allow_axfr` the `master_tsig_key_ids`) or transfer metadata (ALSO-NOTIFY, ALLOW-AXFR-FROM).
+ * Lists are comma-separated and sorted.
+ */
 export interface SettingChange {
-  field: 'account' | 'soa_edit_api' | 'kind';
+  field: 'account' | 'soa_edit_api' | 'kind' | 'catalog' | TransferField | 'tsig_key';
   from: string | null;
   to: string;
 }
@@ -73,6 +78,10 @@ export interface PlanPolicy {
   zoneKind: string;
   protect: readonly ProtectRule[];
   recordOwnership: boolean;
+  /** The catalog zone our zones are members of (absolute); none: membership is left as it is. */
+  catalog?: ZoneName;
+  /** Transfer settings every zone we own carries; none: left as they are. */
+  transfer?: TransferPolicy;
 }
 
 export interface PlanInput {
@@ -135,6 +144,8 @@ export function planZone(input: PlanInput): ZonePlan {
     });
     const settings: SettingChange[] = [
       { field: 'kind', from: null, to: kind }, { field: 'account', from: null, to: policy.ownerId }, { field: 'soa_edit_api', from: null, to: '' },
+      ...(policy.catalog !== undefined ? [{ field: 'catalog' as const, from: null, to: policy.catalog }] : []),
+      ...(policy.transfer ? transferChanges(policy.transfer, null) : []),
     ];
     return { zone, creates, updates: [], deletes: [], existingCount: 0, action: 'create', settings, kept, ...(input.signing ? { signing: input.signing } : {}) };
   }
@@ -147,6 +158,9 @@ export function planZone(input: PlanInput): ZonePlan {
   // The daemon owns the serial; any SOA-EDIT-API would rewrite it on every PATCH.
   if (actual.soaEditApi !== '') settings.push({ field: 'soa_edit_api', from: actual.soaEditApi, to: '' });
   if (canonicalKind(actual.kind) !== kind) settings.push({ field: 'kind', from: actual.kind, to: kind });
+  // Membership drift (left, moved to another catalog, never joined) is repaired like any setting.
+  if (policy.catalog !== undefined && (actual.catalog ?? '') !== policy.catalog) settings.push({ field: 'catalog', from: actual.catalog ?? '', to: policy.catalog });
+  if (policy.transfer) settings.push(...transferChanges(policy.transfer, actual.transfer ?? null));
 
   const changes = diffRRsets(desired, actual);
   const kept = [...(input.invalid ?? [])];

@@ -75,6 +75,10 @@ export interface ActualZone {
   /** SOA-EDIT-API as stored ('' = the serial is written as given). */
   soaEditApi: string;
   serial: number;
+  /** The catalog zone it is a member of ('' none), when PowerDNS said (GET /zones/{id} does, the list does not). */
+  catalog?: string;
+  /** Its transfer settings, when they were read (only while a transfer policy is configured). */
+  transfer?: { alsoNotify: string[]; allowAxfrFrom: string[]; tsigKeys: string[] };
   /** Every rrset, sorted by name then type. */
   rrsets: RRset[];
 }

@@ -148,16 +148,17 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
       return listAll<NetboxZone>('listNetboxZones', 'zones', `${PLUGIN_PATH}/zones/`, zoneQuery());
     },
 
-    async findZones(name) {
-      const wanted = name.replace(/\.$/, '').toLowerCase();
+    async findZones(names) {
+      const wanted = new Set(names.map((n) => n.replace(/\.$/, '').toLowerCase()));
       const query = zoneQuery();
-      query.set('name__ie', wanted);
+      for (const name of wanted) query.append('name__ie', name);
       const zones = await listAll<NetboxZone>('findNetboxZone', 'zones', `${PLUGIN_PATH}/zones/`, query);
-      return zones.filter((z) => z.name.replace(/\.$/, '').toLowerCase() === wanted);
+      return zones.filter((z) => wanted.has(z.name.replace(/\.$/, '').toLowerCase()));
     },
 
-    async listRecordsByZoneName(name) {
-      const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS, zone: name });
+    async listRecordsByZoneName(names) {
+      const query = new URLSearchParams({ active: 'true', fields: RECORD_FIELDS });
+      for (const name of new Set(names)) query.append('zone', name);
       if (commonView !== undefined) query.set('view_id', String(commonView));
       try {
         const records = await listAll<NetboxRecord>('listNetboxZoneRecords', 'records', `${PLUGIN_PATH}/records/`, query);
@@ -167,6 +168,13 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
         if (err instanceof UpstreamError && err.details.status === 400) return null;
         throw err;
       }
+    },
+
+    async zonesWithRecordsChangedSince(since) {
+      const query = new URLSearchParams({ fields: 'id,zone', last_updated__gte: since.toISOString() });
+      if (commonView !== undefined) query.set('view_id', String(commonView));
+      const records = await listAll<Pick<NetboxRecord, 'id' | 'zone'>>('listChangedNetboxRecords', 'records', `${PLUGIN_PATH}/records/`, query);
+      return new Set(records.map((r) => r.zone.id));
     },
 
     async listRecords(zoneIds) {

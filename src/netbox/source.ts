@@ -9,21 +9,26 @@ export interface NetboxSource {
    */
   listZones(): Promise<NetboxZone[]>;
   /**
-   * Zones with this name (no trailing dot) served by our nameserver (and view). More than one means
-   * the name exists in several views.
+   * Zones with any of these names (no trailing dot, compared case-insensitively) served by our
+   * nameserver (and view), in one request. Several of one name mean it exists in several views.
    */
-  findZones(name: string): Promise<NetboxZone[]>;
+  findZones(names: string[]): Promise<NetboxZone[]>;
   /**
    * Active records of the given zones, grouped by zone id, fetched in bulk (many zone ids per request,
    * pages of up to 1000). Every requested id has an entry, possibly empty.
    */
   listRecords(zoneIds: number[]): Promise<Map<number, NetboxRecord[]>>;
   /**
-   * Active records of the zones with exactly this name (no trailing dot; several when the name exists
-   * in several views), or null when NetBox rejects the name (no such zone). Lets a zone task read
-   * records in parallel with `findZones` instead of after it.
+   * Active records of the zones with exactly these names (no trailing dot; several zones when a name
+   * exists in several views), in one request, or null when NetBox rejects a name (no such zone: the
+   * whole request fails). Lets zone tasks read records in parallel with `findZones`, not after it.
    */
-  listRecordsByZoneName(name: string): Promise<NetboxRecord[] | null>;
+  listRecordsByZoneName(names: string[]): Promise<NetboxRecord[] | null>;
+  /**
+   * Ids of the zones with a record (active or not) updated at or after `since`, NetBox's clock: the
+   * quick reconcile's view of record changes in zones whose serial is not automatic.
+   */
+  zonesWithRecordsChangedSince(since: Date): Promise<Set<number>>;
   /** One DNSSEC policy with its key templates (`/dnssecpolicies/<id>/`). */
   getDnssecPolicy(id: number): Promise<SourceDnssecPolicy>;
   /** Every DNSSEC policy (the full reconcile reads them once). */

@@ -65,6 +65,7 @@ export interface Metrics {
   eventApplyLatency: HistogramHandle;
   reconcileRuns: LabelledCounterHandle<{ trigger: ReconcileTrigger; outcome: ReconcileOutcome }>;
   reconcileDuration: LabelledHistogramHandle<{ outcome: ReconcileOutcome }>;
+  quickReconcileDuration: LabelledHistogramHandle<{ outcome: ReconcileOutcome }>;
   reconcileLastSuccess: TimestampHandle;
   reconcileLastRun: TimestampHandle;
   reconcileDriftRrsets: GaugeHandle;
@@ -101,9 +102,10 @@ const RECONCILE_BUCKETS = [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
 /**
  * Creates every metric in `registry`, plus prom-client's default process and nodejs metrics.
- * `servers`: the configured PowerDNS targets' names, the values of the bounded `server` label.
+ * `servers`: the configured PowerDNS targets' names, the values of the bounded `server` label;
+ * `secondaries`: the configured secondaries' addresses, the values of the `secondary` label.
  */
-export function createMetrics(registry: Registry, build: BuildInfo, servers: readonly string[] = ['default']): Metrics {
+export function createMetrics(registry: Registry, build: BuildInfo, servers: readonly string[] = ['default'], secondaries: readonly string[] = []): Metrics {
   const name = (suffix: string): string => `${METRIC_PREFIX}${suffix}`;
   const registers = [registry];
 
@@ -134,10 +136,10 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
   const zoneTasksQueued = counter('zone_tasks_queued_total', 'Zone tasks added to the queue, by trigger.', ['trigger']);
   const zoneTasksCoalesced = counter(
     'zone_tasks_coalesced_total',
-    'Zone task requests folded into a task already waiting for the same zone, by trigger.',
+    'Zone task requests folded into a task already waiting for the same zone, or events a NetBox read already answered (one started after their NetBox request\'s first event arrived), by trigger.',
     ['trigger'],
   );
-  const gauges = registerScrapeGauges(registry, servers);
+  const gauges = registerScrapeGauges(registry, servers, secondaries);
   const zoneTasksProcessed = counter('zone_tasks_processed_total', 'Zone tasks finished, by outcome and PowerDNS server.', ['outcome', 'server']);
   const zoneTaskFailures = counter('zone_task_failures_total', 'Zone tasks failed after the last retry, by reason and PowerDNS server.', ['reason', 'server']);
   const zoneTaskDuration = histogram('zone_task_duration_seconds', 'Time to run one zone task, by outcome.', TASK_BUCKETS, ['outcome']);
@@ -153,10 +155,13 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
     APPLY_LATENCY_BUCKETS,
   );
 
-  const reconcileRuns = counter('reconcile_runs_total', 'Full reconciles, by trigger and outcome.', ['trigger', 'outcome']);
-  const reconcileDuration = histogram('reconcile_duration_seconds', 'Time to run a full reconcile, by outcome.', RECONCILE_BUCKETS, [
+  const reconcileRuns = counter('reconcile_runs_total', 'Full reconciles, deep and quick (trigger quick), by trigger and outcome.', ['trigger', 'outcome']);
+  const reconcileDuration = histogram('reconcile_duration_seconds', 'Time to run a deep full reconcile, by outcome.', RECONCILE_BUCKETS, [
     'outcome',
   ]);
+  const quickReconcileDuration = histogram(
+    'quick_reconcile_duration_seconds', 'Time to run a quick reconcile (only zones whose listings moved), by outcome.', RECONCILE_BUCKETS, ['outcome'],
+  );
   const reconcileLastSuccess = gauge(
     'reconcile_last_success_timestamp_seconds',
     'Unix time of the last successful full reconcile; 0 before the first.',
@@ -202,6 +207,7 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
   for (const reason of TASK_FAILURE_REASONS) for (const server of servers) zoneTaskFailures.inc({ reason, server }, 0);
   for (const outcome of RECONCILE_OUTCOMES) {
     reconcileDuration.zero({ outcome });
+    quickReconcileDuration.zero({ outcome });
     for (const trigger of RECONCILE_TRIGGERS) reconcileRuns.inc({ trigger, outcome }, 0);
   }
   for (const server of servers) {
@@ -229,6 +235,7 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
     eventApplyLatency,
     reconcileRuns,
     reconcileDuration,
+    quickReconcileDuration,
     reconcileLastSuccess,
     reconcileLastRun,
     reconcileDriftRrsets,

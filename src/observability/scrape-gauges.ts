@@ -26,6 +26,12 @@ export interface ScrapeReaders {
   rrsetsRejected: (server: string) => number;
   /** Whether the target's last request reached it. */
   up: (server: string) => boolean;
+  /** PATCH/PUT/DELETE the target's write gate lets in flight at once (1 on sqlite). */
+  writeConcurrency: (server: string) => number;
+  /** Writes (creates included) in flight to the target now. */
+  writesInFlight: (server: string) => number;
+  /** Zones lagging on this secondary (configured address) at its last SOA check. */
+  secondaryLagging: (address: string) => number;
 }
 
 const safely = <T>(read: () => T, fallback: T): T => {
@@ -38,7 +44,7 @@ const safely = <T>(read: () => T, fallback: T): T => {
 const finite = (n: number): number => (Number.isFinite(n) ? n : 0);
 
 /** Registers the gauges for these targets; `bind` hands them their readers (unbound ones read 0). */
-export function registerScrapeGauges(registry: Registry, servers: readonly string[]): { bind(readers: Partial<ScrapeReaders>): void } {
+export function registerScrapeGauges(registry: Registry, servers: readonly string[], secondaries: readonly string[] = []): { bind(readers: Partial<ScrapeReaders>): void } {
   let readers: Partial<ScrapeReaders> = {};
   const registers = [registry];
   const plain = (suffix: string, help: string, read: () => number): void => {
@@ -62,6 +68,8 @@ export function registerScrapeGauges(registry: Registry, servers: readonly strin
   perServer('zones_failing', 'Zones whose last task failed.', (s) => zones(s).failing);
   perServer('rrsets_rejected', 'Rrsets PowerDNS refused (422) that are held back until their NetBox content changes.', (s) => readers.rrsetsRejected?.(s) ?? 0);
   perServer('server_up', '1 while the PowerDNS server answered its last request, else 0.', (s) => (readers.up?.(s) ?? true ? 1 : 0));
+  perServer('pdns_write_concurrency', 'PATCH/PUT/DELETE requests let in flight at once to the server: 1 on sqlite or an unknown backend, more on PostgreSQL/MySQL (pdns_concurrent_writes).', (s) => readers.writeConcurrency?.(s) ?? 1);
+  perServer('pdns_writes_in_flight', 'Writes (zone creates included) in flight to the server now.', (s) => readers.writesInFlight?.(s) ?? 0);
   new Gauge<'reason' | 'server'>({
     name: `${METRIC_PREFIX}rrsets_kept`, help: 'Rrsets kept as PowerDNS holds them although NetBox differs, by reason (last plan of each zone).',
     labelNames: ['reason', 'server'], registers,
@@ -81,6 +89,14 @@ export function registerScrapeGauges(registry: Registry, servers: readonly strin
         const counts = safely(() => zones(server).dnssec ?? {}, {});
         for (const state of PARENT_DS_STATES) this.set({ parent_ds: state, server }, counts[state] ?? 0);
       }
+    },
+  });
+  // `secondary` is a configured address (bounded by the configuration), never a zone.
+  new Gauge<'secondary'>({
+    name: `${METRIC_PREFIX}secondary_zones_lagging`, labelNames: ['secondary'], registers,
+    help: 'Zones we own whose SOA serial on this secondary (queried over DNS) is behind the primary\'s, or which it does not serve, at the last check.',
+    collect() {
+      for (const secondary of secondaries) this.set({ secondary }, finite(safely(() => readers.secondaryLagging?.(secondary) ?? 0, 0)));
     },
   });
   return { bind: (bound) => { readers = { ...readers, ...bound }; } };

@@ -11,7 +11,7 @@
 import type { ZoneResult } from '../reconcile/types.js';
 import type { Clock } from '../util/clock.js';
 import type {
-  FullReconcileOutcome, HealthStatus, StatusCounts, StatusDocument, StatusExtra, TargetState, UpstreamName, UpstreamState, ZoneStatus,
+  FullReconcileOutcome, HealthStatus, ReplicationStatus, StatusCounts, StatusDocument, StatusExtra, TargetState, UpstreamName, UpstreamState, ZoneStatus,
 } from './status-types.js';
 import { createZoneBook, cut } from './zone-book.js';
 
@@ -40,7 +40,8 @@ export interface StatusStore {
   recordZoneResult(result: ZoneResult): void;
   /** Counts for the scrape-time gauges, the same as the document's; of one target when named. */
   counts(target?: string): StatusCounts;
-  recordFullReconcile(run: { outcome: FullReconcileOutcome; error?: string; durationMs: number }): void;
+  /** A deep full reconcile ended; with `quickZones`, a quick one that looked at that many zones. */
+  recordFullReconcile(run: { outcome: FullReconcileOutcome; error?: string; durationMs: number; quickZones?: number }): void;
   /** `target` names the PowerDNS target a PowerDNS request went to. */
   recordUpstream(upstream: UpstreamName, ok: boolean, error?: string, target?: string): void;
   recordRetry(): void;
@@ -53,6 +54,25 @@ export interface StatusStore {
 
 /** How many full reconciles sync_success_rate looks back over. */
 export const RECENT_RECONCILES = 20;
+/** A secondary behind for this long is worth a Warning (NOTIFY and AXFR take about a second). */
+const SECONDARY_LAG_WARN_MS = 10 * 60_000;
+
+/** Warnings about replication: a lasting lag on a secondary, a catalog whose last bump failed. */
+function replicationProblems(replication: ReplicationStatus | undefined, nowMs: number): string[] {
+  if (!replication) return [];
+  const problems: string[] = [];
+  for (const [target, c] of Object.entries(replication.catalogs)) {
+    if (c.last_error !== null) problems.push(`catalog zone ${c.zone} of ${target}: the last bump/NOTIFY failed: ${c.last_error}`);
+  }
+  for (const s of replication.secondaries) {
+    const oldest = Math.min(...s.lagging.map((l) => Date.parse(l.since)));
+    if (s.zones_lagging > 0 && nowMs - oldest >= SECONDARY_LAG_WARN_MS) {
+      problems.push(`secondary ${s.address} lags on ${s.zones_lagging} zone(s) for over 10 min (see replication.secondaries)`);
+    }
+  }
+  return problems;
+}
+
 /** Longest failing list served; `failing_count` still counts them all. */
 const MAX_FAILING_LISTED = 100;
 export function createStatusStore(opts: StatusStoreOptions): StatusStore {
@@ -64,6 +84,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   const initial = { started: false, completed: false, error: null as string | null, startTime: null as number | null };
   const recentOutcomes: FullReconcileOutcome[] = [];
   let lastReconcile: StatusDocument['reliability']['last_reconcile'] = null;
+  let lastQuick: StatusDocument['reliability']['last_quick_reconcile'] = null;
   let lastSuccessAt: number | null = null;
   /** Whether a full reconcile has succeeded since the initial sync failed (clears that Degraded cause). */
   let succeededSinceInitialError = false;
@@ -76,7 +97,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
   for (const name of opts.targets ?? []) targets.set(name, { ...fresh(), last_success: null });
 
   /** The status and why, in the order an operator should look. */
-  function health(): { status: HealthStatus; problems: string[] } {
+  function health(replication?: ReplicationStatus): { status: HealthStatus; problems: string[] } {
     const problems: string[] = [];
     const down = [...targets].filter(([, t]) => !t.ok);
     if (targets.size > 1) for (const [name, t] of down) problems.push(`PowerDNS ${name} is failing: ${t.last_error ?? ''}`);
@@ -84,6 +105,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     if (!upstreams.netbox.ok) problems.push(`NetBox is failing: ${upstreams.netbox.last_error ?? ''}`);
     if (initial.error !== null && !succeededSinceInitialError) problems.push(`the initial sync failed: ${initial.error}`);
     if (lastReconcile?.outcome === 'failure') problems.push(`the last full reconcile failed: ${lastReconcile.error ?? ''}`);
+    if (lastQuick?.outcome === 'failure') problems.push(`the last quick reconcile failed: ${lastQuick.error ?? ''}`);
     const { failing, refused, rejectedRrsets, waitingForDs } = book.counts();
     if (failing > 0) problems.push(`${failing} zone(s) failing (see zones.failing)`);
     const degraded = problems.length > 0;
@@ -94,14 +116,19 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     // Without sync-on-startup there is no initial sync; any successful full reconcile does its job.
     const inStep = initial.completed || lastSuccessAt !== null;
     if (!inStep && clock.monotonic() - startedAt >= opts.initialSyncWarningMs) problems.push('no full reconcile has completed yet');
+    problems.push(...replicationProblems(replication, clock.now()));
     return { status: degraded ? 'Degraded' : problems.length > 0 ? 'Warning' : 'Healthy', problems };
   }
 
-  function targetStates(): Record<string, TargetState> {
+  function targetStates(writes: StatusExtra['writes'] = {}): Record<string, TargetState> {
     const out: Record<string, TargetState> = {};
     for (const [name, t] of targets) {
       const c = book.counts(name);
-      out[name] = { reachable: t.ok, last_error: t.last_error, last_error_at: t.last_error_at, last_success: t.last_success, zones_managed: c.managed, zones_failing: c.failing, zones_refused: c.refused };
+      const w = writes[name];
+      out[name] = {
+        reachable: t.ok, last_error: t.last_error, last_error_at: t.last_error_at, last_success: t.last_success, zones_managed: c.managed, zones_failing: c.failing, zones_refused: c.refused,
+        ...(w ? { backend: w.backend, write_concurrency: w.concurrency, write_concurrency_source: w.source, writes_in_flight: w.inFlight } : {}),
+      };
     }
     return out;
   }
@@ -128,6 +155,11 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
 
     recordFullReconcile(run) {
       const at = clock.now();
+      if (run.quickZones !== undefined) {
+        // Kept apart: a quick run every minute must not hide a failing deep one (last_sync, the alert).
+        lastQuick = { outcome: run.outcome, at: iso(at), duration_ms: Math.round(run.durationMs), error: cut(run.error), zones: run.quickZones };
+        return;
+      }
       lastReconcile = { outcome: run.outcome, at: iso(at), duration_ms: Math.round(run.durationMs), error: cut(run.error) };
       recentOutcomes.push(run.outcome);
       if (recentOutcomes.length > RECENT_RECONCILES) recentOutcomes.shift();
@@ -159,7 +191,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
       const failing = book.failing();
       const { managed, refused, rejectedRrsets } = book.counts();
       const successes = recentOutcomes.filter((o) => o === 'success').length;
-      const { status, problems } = health();
+      const { status, problems } = health(extra.replication);
       return {
         status,
         problems,
@@ -176,12 +208,14 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
         reliability: {
           last_sync: lastSuccessAt === null ? null : iso(lastSuccessAt),
           last_reconcile: lastReconcile === null ? null : { ...lastReconcile },
+          last_quick_reconcile: lastQuick === null ? null : { ...lastQuick },
           sync_success_rate: recentOutcomes.length === 0 ? null : successes / recentOutcomes.length,
           average_retry_rate: requests === 0 ? 0 : retries / requests,
           lock_contention_events: extra.lock_contention_events,
         },
         upstreams: { pdns: { ...upstreams.pdns }, netbox: { ...upstreams.netbox } },
-        targets: targetStates(),
+        targets: targetStates(extra.writes),
+        ...(extra.replication ? { replication: extra.replication } : {}),
         zones: {
           managed, failing_count: failing.length, refused_count: refused, rejected_rrsets: rejectedRrsets,
           failing: failing.slice(0, MAX_FAILING_LISTED),

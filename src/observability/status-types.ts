@@ -2,6 +2,9 @@
 import type { ParentDsState, ZoneDnssec } from '../core/dnssec/ds.js';
 import type { KeepReason } from '../core/plan.js';
 import type { RejectedRRset, ZoneResult } from '../reconcile/types.js';
+import type { SecondaryState } from '../reconcile/secondary-check.js';
+
+export type { SecondaryState };
 
 /**
  * `Degraded`: something is failing (an upstream, the last full reconcile, a zone);
@@ -30,6 +33,22 @@ export interface TargetState {
   zones_managed: number;
   zones_failing: number;
   zones_refused: number;
+  /** The storage PowerDNS reports (`launch`: `gsqlite3`, `gpgsql`, …); null until read. In the daemon's document. */
+  backend?: string | null;
+  /** PATCH/PUT/DELETE requests allowed in flight at once now. */
+  write_concurrency?: number;
+  /** Where that comes from: `configured`, `detected` (from the backend), `default` (1 until the backend is read). */
+  write_concurrency_source?: 'configured' | 'detected' | 'default';
+  /** Writes (creates included) running now. */
+  writes_in_flight?: number;
+}
+
+/** What the write gate of one target reports at read time. */
+export interface TargetWrites {
+  backend: string | null;
+  concurrency: number;
+  source: 'configured' | 'detected' | 'default';
+  inFlight: number;
 }
 
 /** A zone that needs a look: failing, refused, or holding rrsets PowerDNS refused. */
@@ -70,12 +89,34 @@ export interface ZoneStatus {
   duration_ms: number;
 }
 
+/** One catalog zone as /status shows it. */
+export interface CatalogState {
+  zone: string;
+  /** Our zones that are members, as last seen by their zone tasks. */
+  members: number;
+  /** When the catalog was last bumped and NOTIFYed for a membership change. */
+  last_change: string | null;
+  serial: number | null;
+  last_error: string | null;
+}
+
+/** Replication to secondaries: present when a catalog or secondaries are configured. */
+export interface ReplicationStatus {
+  /** By target name. */
+  catalogs: Record<string, CatalogState>;
+  secondaries: SecondaryState[];
+}
+
 /** What the daemon adds at read time (state owned by other components). */
 export interface StatusExtra {
-  scheduler: { running: boolean; next_run: string | null };
+  /** `next_quick_run`: the quick reconcile's next start; null when it is `off`. */
+  scheduler: { running: boolean; next_run: string | null; next_quick_run: string | null };
   mqtt: object | { enabled: false };
   queue: { pending: number; running: number };
   lock_contention_events: number;
+  /** Each target's write gate, by target name. */
+  writes?: Record<string, TargetWrites>;
+  replication?: ReplicationStatus;
 }
 
 export interface StatusDocument {
@@ -90,8 +131,10 @@ export interface StatusDocument {
   reliability: {
     /** Last *successful* full reconcile (like external-dns last_sync). */
     last_sync: string | null;
-    /** Last full reconcile of any outcome. */
+    /** Last deep full reconcile (every zone read on both sides) of any outcome. */
     last_reconcile: { outcome: FullReconcileOutcome; at: string; duration_ms: number; error: string | null } | null;
+    /** Last quick reconcile (only zones whose listings moved): of any outcome, with the zones it looked at. */
+    last_quick_reconcile: { outcome: FullReconcileOutcome; at: string; duration_ms: number; error: string | null; zones: number } | null;
     /** Share of successful runs among the last RECENT_RECONCILES full reconciles; null before the first. */
     sync_success_rate: number | null;
     /** Retries scheduled per upstream request, since start. */
@@ -101,6 +144,7 @@ export interface StatusDocument {
   upstreams: Record<UpstreamName, UpstreamState>;
   /** Each configured PowerDNS target, by name. */
   targets: Record<string, TargetState>;
+  replication?: ReplicationStatus;
   zones: {
     managed: number;
     /** Zones failing, refused or holding refused rrsets (all listed in `failing`). */

@@ -108,12 +108,18 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
     },
     fullReconcile(result: FullReconcileResult) {
       metrics.reconcileRuns.inc({ trigger: result.trigger, outcome: result.outcome });
+      const error = result.error ?? result.refusal;
+      if (result.mode === 'quick') {
+        // Its own histogram and status entry: the deep run's figures and last-success time stay its own.
+        metrics.quickReconcileDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
+        status.recordFullReconcile({ outcome: result.outcome, ...(error ? { error } : {}), durationMs: result.durationMs, quickZones: result.zones.length });
+        return;
+      }
       metrics.reconcileDuration.observe({ outcome: result.outcome }, result.durationMs / 1000);
       metrics.reconcileLastRun.set(nowSeconds());
       if (result.outcome === 'success') metrics.reconcileLastSuccess.set(nowSeconds());
       metrics.reconcileDriftRrsets.set(result.driftRrsets);
       // A refusal (e.g. NetBox listed no zones) is the operator's error to read in /status, like a failure.
-      const error = result.error ?? result.refusal;
       status.recordFullReconcile({ outcome: result.outcome, ...(error ? { error } : {}), durationMs: result.durationMs });
     },
   };

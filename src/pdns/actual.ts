@@ -34,6 +34,7 @@ export function actualFromPdns(zone: PdnsZone, ownerId?: string): ActualZone {
     account: zone.account,
     soaEditApi: zone.soa_edit_api ?? '',
     serial: zone.serial,
+    ...(zone.catalog !== undefined ? { catalog: zone.catalog } : {}),
     rrsets: [...merged.values()].sort(compareRRsets),
   };
 }

@@ -1,10 +1,12 @@
 /**
  * The PowerDNS Authoritative API client (`PdnsApi` over HTTP). Every call goes through the shared
- * retrier under a descriptive operation name; the HTTP layer (http.ts) classifies failures and
- * serialises writes; bodies are kept below the request-size limit (chunk.ts).
+ * retrier under a descriptive operation name; the HTTP layer (http.ts) classifies failures; each
+ * write attempt passes the server's write gate (write-concurrency.ts: serialised on sqlite, n at once
+ * on PostgreSQL/MySQL); bodies are kept below the request-size limit (chunk.ts).
  * Behaviour of each endpoint: shared/reference/powerdns-api.md §3 and §8.
  */
 import type { ZoneName } from '../core/types.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { UpstreamError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
@@ -12,9 +14,11 @@ import type { Retrier } from '../upstream/retry.js';
 import type { Scrubber } from '../upstream/scrub.js';
 import { patchBodyBytes, splitChanges } from './chunk.js';
 import { createSigningCalls } from './dnssec-client.js';
-import { createPdnsHttp, type PdnsRequest } from './http.js';
-import type { PdnsApi, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
+import { createPdnsHttp, type PdnsRequest, type PdnsResponse } from './http.js';
+import type { PdnsApi, PdnsMetadata, PdnsRRsetChange, PdnsTsigKey, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
 import { pdnsZoneId } from './zone-id.js';
+import type { ConcurrentWritesSetting } from './backend.js';
+import { createPdnsWrites, type PdnsWrites } from './write-concurrency.js';
 
 export { pdnsZoneId } from './zone-id.js';
 
@@ -39,6 +43,15 @@ export interface PdnsClientOptions {
   scrub?: Scrubber;
   /** The target's configured name, reported with each request (metrics). */
   target?: string;
+  /** Changes in flight at once: `auto` (default) reads the backend from PowerDNS's config. */
+  concurrentWrites?: ConcurrentWritesSetting;
+  /** For the backend re-read delay; the system clock by default. */
+  clock?: Clock;
+}
+
+/** The client, plus its write gate's state (for /status and tests). */
+export interface PdnsClient extends PdnsApi {
+  readonly writes: Pick<PdnsWrites, 'detect' | 'state'>;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
@@ -47,6 +60,11 @@ export const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 function canonical(name: string): string {
   const lower = name.toLowerCase();
   return lower.endsWith('.') ? lower : `${lower}.`;
+}
+
+/** PowerDNS's id of a TSIG key: its name with a trailing dot. */
+function tsigId(name: string): string {
+  return name.endsWith('.') ? name : `${name}.`;
 }
 
 /** Parses a JSON success body; a broken one is a transport problem (cut-off response), so transient. */
@@ -61,11 +79,27 @@ function parseJson<T>(operation: string, method: string, body: string): T {
 }
 
 /** Creates the client. Construction does no I/O. */
-export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
+export function createPdnsClient(opts: PdnsClientOptions): PdnsClient {
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const http = createPdnsHttp(opts);
   const { retrier, logger } = opts;
-  const run = (req: PdnsRequest) => retrier.run(req.operation, () => http.send(req), req.zone ? { zone: req.zone } : {});
+  const retried = (req: PdnsRequest, attempt: () => Promise<PdnsResponse>) => retrier.run(req.operation, attempt, req.zone ? { zone: req.zone } : {});
+  const writes = createPdnsWrites({
+    setting: opts.concurrentWrites ?? 'auto', logger, clock: opts.clock ?? systemClock,
+    ...(opts.target !== undefined ? { target: opts.target } : {}),
+    // The answer lists every setting, backend passwords too: it is parsed here and only `launch` kept.
+    readConfig: async () => {
+      const req: PdnsRequest = { operation: 'serverConfig', method: 'GET', path: 'config', endpoint: 'config', accept: [200] };
+      return parseJson<unknown>('serverConfig', 'GET', (await retried(req, () => http.send(req))).body);
+    },
+  });
+  // Reads are never gated; each write attempt is (a retry's backoff sleep holds no slot).
+  const run = async (req: PdnsRequest): Promise<PdnsResponse> => {
+    if (req.method === 'GET') return retried(req, () => http.send(req));
+    await writes.ready();
+    const kind = req.method === 'POST' ? 'create' : 'change';
+    return retried(req, () => writes.run(kind, () => http.send(req)));
+  };
   const zonePath = (zone: ZoneName): string => `zones/${pdnsZoneId(zone)}`;
 
   async function patchRRsets(zone: ZoneName, changes: PdnsRRsetChange[]): Promise<void> {
@@ -86,6 +120,7 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
 
   return {
     ...createSigningCalls(run, zonePath),
+    writes: { detect: () => writes.detect(), state: () => writes.state() },
 
     async serverInfo() {
       const res = await run({ operation: 'serverInfo', method: 'GET', path: '', endpoint: 'server', accept: [200] });
@@ -145,6 +180,41 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsApi {
       const res = await run({ operation: 'deleteZone', method: 'DELETE', path: zonePath(zone), zone, endpoint: 'zone', accept: [204, 404] });
       // Idempotent: after a timed-out attempt that did succeed, the retry finds nothing to delete.
       if (res.status === 404) logger.info(`pdns: zone ${zone} was already gone on delete (404)`, { zone });
+    },
+
+    async getMetadata(zone) {
+      const res = await run({ operation: 'getMetadata', method: 'GET', path: `${zonePath(zone)}/metadata`, zone, endpoint: 'zone_metadata', accept: [200] });
+      return parseJson<PdnsMetadata[]>('getMetadata', 'GET', res.body);
+    },
+
+    async setMetadata(zone, kind, values) {
+      const path = `${zonePath(zone)}/metadata/${encodeURIComponent(kind)}`;
+      if (values.length === 0) {
+        await run({ operation: 'deleteMetadata', method: 'DELETE', path, zone, endpoint: 'zone_metadata', accept: [200, 204, 404] });
+        return;
+      }
+      await run({ operation: 'setMetadata', method: 'PUT', path, zone, endpoint: 'zone_metadata', body: JSON.stringify({ kind, metadata: values }), accept: [200, 204] });
+    },
+
+    async getTsigKey(name) {
+      const res = await run({ operation: 'getTsigKey', method: 'GET', path: `tsigkeys/${encodeURIComponent(tsigId(name))}`, endpoint: 'tsigkey', accept: [200, 404] });
+      if (res.status === 404) return null;
+      const key = parseJson<Partial<PdnsTsigKey>>('getTsigKey', 'GET', res.body);
+      return { name: String(key.name ?? name), algorithm: String(key.algorithm ?? ''), key: String(key.key ?? '') };
+    },
+
+    async putTsigKey(key, exists) {
+      // The body holds the secret: the exchange never logs bodies, and the scrubber knows the secret.
+      const body = JSON.stringify({ name: key.name, algorithm: key.algorithm, key: key.key });
+      if (exists) {
+        await run({ operation: 'updateTsigKey', method: 'PUT', path: `tsigkeys/${encodeURIComponent(tsigId(key.name))}`, endpoint: 'tsigkey', body, accept: [200, 204] });
+      } else {
+        await run({ operation: 'createTsigKey', method: 'POST', path: 'tsigkeys', endpoint: 'tsigkeys', body, accept: [201, 409] });
+      }
+    },
+
+    async bumpSerial(zone) {
+      await run({ operation: 'bumpSerial', method: 'PATCH', path: zonePath(zone), zone, endpoint: 'zone', body: '{"rrsets":[]}', accept: [204] });
     },
 
     async notify(zone) {

@@ -1,6 +1,7 @@
 /**
- * The DNSSEC calls of the PowerDNS API (replication-dnssec.md §2): cryptokeys, zone metadata and
- * rectify. Part of the one PowerDNS client: same retrier, exchange and write gate.
+ * The DNSSEC calls of the PowerDNS API (replication-dnssec.md §2): cryptokeys, rectify and the
+ * zone's signing switches (zone metadata is the client's getMetadata/setMetadata). Part of the one
+ * PowerDNS client: same retrier, exchange and write gate.
  */
 import type { ZoneName } from '../core/types.js';
 import { UpstreamError } from '../util/errors.js';
@@ -42,18 +43,6 @@ export function createSigningCalls(run: Run, zonePath: (zone: ZoneName) => strin
     },
     async deleteCryptokey(zone, id) {
       await run({ operation: 'deleteCryptokey', method: 'DELETE', path: `${keys(zone)}/${id}`, zone, endpoint: 'cryptokey', accept: [204, 404] });
-    },
-    async listMetadata(zone) {
-      const res = await run({ operation: 'listMetadata', method: 'GET', path: `${zonePath(zone)}/metadata`, zone, endpoint: 'metadata', accept: [200] });
-      return parse<Array<{ kind: string; metadata: string[] }>>('listMetadata', res.body).map((m) => ({ kind: m.kind, metadata: m.metadata ?? [] }));
-    },
-    async setMetadata(zone, kind, values) {
-      const path = `${zonePath(zone)}/metadata/${encodeURIComponent(kind)}`;
-      if (values.length === 0) {
-        await run({ operation: 'deleteMetadata', method: 'DELETE', path, zone, endpoint: 'metadata', accept: [200, 204, 404] });
-        return;
-      }
-      await run({ operation: 'setMetadata', method: 'PUT', path, zone, endpoint: 'metadata', body: JSON.stringify({ kind, metadata: values }), accept: [200, 204] });
     },
     async rectify(zone) {
       await run({ operation: 'rectifyZone', method: 'PUT', path: `${zonePath(zone)}/rectify`, zone, endpoint: 'rectify', accept: [200] });

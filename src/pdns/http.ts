@@ -1,14 +1,6 @@
 /**
- * The PowerDNS side of the upstream exchange (upstream/exchange.ts): the server URL, PowerDNS's
- * error bodies, and the write gate.
- *
- * Why writes are gated: on the sqlite backend a PATCH reads, then upgrades to a write lock, and
- * SQLite answers BUSY at once, so concurrent writes fail with 500 in 10–75 % of cases, also when
- * interleaved with zone creates (powerdns-api.md §6). Zone creation itself (POST /zones) never failed
- * at concurrency 8, and serialising it made a cold sync of 2,000 zones as slow as creating them one
- * by one (the bench, test/bench). So creates share the gate with each other (up to
- * MAX_CONCURRENT_CREATES) and every other write (PATCH, PUT, DELETE) holds it alone; reads are never
- * gated.
+ * The PowerDNS side of the upstream exchange (upstream/exchange.ts): the server URL and PowerDNS's
+ * error bodies. Writes are gated one level up (write-concurrency.ts), around the retries.
  */
 import { createExchange, type ExchangeRequest, type ExchangeResponse } from '../upstream/exchange.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
@@ -92,49 +84,5 @@ export function createPdnsHttp(opts: PdnsHttpOptions): PdnsHttp {
     ...(opts.observer ? { observer: opts.observer } : {}),
     errorDetail, hint,
   });
-  const gate = createWriteGate(MAX_CONCURRENT_CREATES);
-  return {
-    serverUrl: root,
-    send: (req) => (req.method === 'GET' ? exchange.send(req) : gate(req.method === 'POST' ? 'shared' : 'exclusive', () => exchange.send(req))),
-  };
-}
-
-/** Creates in flight at once: the concurrency measured safe (powerdns-api.md §6: 0 errors at 8). */
-export const MAX_CONCURRENT_CREATES = 8;
-
-export type GateMode = 'shared' | 'exclusive';
-
-/**
- * A FIFO reader/writer gate: `shared` runs alongside other shared runs (up to `maxShared`),
- * `exclusive` runs alone. Strict FIFO order means a waiting PATCH is never overtaken by creates
- * queued after it, so events are not starved behind a cold sync's thousands of creates.
- */
-export function createWriteGate(maxShared: number): <T>(mode: GateMode, fn: () => Promise<T>) => Promise<T> {
-  const waiting: Array<{ mode: GateMode; start: () => void }> = [];
-  let shared = 0;
-  let exclusive = false;
-  function pump(): void {
-    for (let head = waiting[0]; head !== undefined; head = waiting[0]) {
-      if (exclusive) return;
-      if (head.mode === 'exclusive' ? shared > 0 : shared >= maxShared) return;
-      waiting.shift();
-      if (head.mode === 'exclusive') exclusive = true;
-      else shared++;
-      head.start();
-    }
-  }
-  return <T>(mode: GateMode, fn: () => Promise<T>): Promise<T> => new Promise<T>((resolve, reject) => {
-    waiting.push({
-      mode,
-      start: () => {
-        const release = (): void => {
-          if (mode === 'exclusive') exclusive = false;
-          else shared--;
-          pump();
-        };
-        fn().then((value) => { release(); resolve(value); }, (err: unknown) => { release(); reject(err); });
-      },
-    });
-    pump();
-  });
+  return { serverUrl: root, send: (req) => exchange.send(req) };
 }

@@ -53,6 +53,32 @@ export interface PdnsZone extends PdnsZoneSummary {
   dnssec?: boolean;
   /** '' for NSEC (or unsigned). */
   nsec3param?: string;
+  /** The catalog it is a member of ('' none); only `GET /zones/{id}` says (the list always shows ''). */
+  catalog?: string;
+  /** TSIG keys allowed to transfer it (stored as TSIG-ALLOW-AXFR). */
+  master_tsig_key_ids?: string[];
+}
+
+/** One entry of `GET /zones/{id}/metadata`. */
+export interface PdnsMetadata {
+  kind: string;
+  metadata: string[];
+}
+
+/** A TSIG key (`/tsigkeys`); `key` is the base64 secret, never logged. */
+export interface PdnsTsigKey {
+  name: string;
+  algorithm: string;
+  key: string;
+}
+
+/** The zone fields the daemon sets with `PUT /zones/{id}`. */
+export interface PdnsZoneFields {
+  account?: string;
+  kind?: string;
+  soa_edit_api?: string;
+  catalog?: string;
+  master_tsig_key_ids?: string[];
 }
 
 /** A key as `GET /zones/{id}/cryptokeys` lists it (replication-dnssec.md §2.3). */
@@ -85,9 +111,6 @@ export interface PdnsSigningApi {
   /** Always sends both flags. */
   setCryptokey(zone: ZoneName, id: number, flags: { active: boolean; published: boolean }): Promise<void>;
   deleteCryptokey(zone: ZoneName, id: number): Promise<void>;
-  listMetadata(zone: ZoneName): Promise<Array<{ kind: string; metadata: string[] }>>;
-  /** `PUT /metadata/{kind}`; an empty list deletes the kind. */
-  setMetadata(zone: ZoneName, kind: string, values: string[]): Promise<void>;
   /** `PUT /zones/{id}/rectify`: keys added through the API are not rectified otherwise (pitfall 16). */
   rectify(zone: ZoneName): Promise<void>;
   /** `PUT /zones/{id}` with `nsec3param` (and `nsec3narrow: false`), or `dnssec: false` (deletes every key). */
@@ -104,6 +127,9 @@ export interface PdnsZoneCreate {
   /** Never mixed with apex NS in rrsets; the daemon sends [] and the NS in rrsets. */
   nameservers: string[];
   rrsets: PdnsRRsetChange[];
+  /** Catalog membership (kind Master only; PowerDNS does not check the name). */
+  catalog?: string;
+  master_tsig_key_ids?: string[];
 }
 
 /** What the reconcile engine needs from PowerDNS. Implemented over HTTP by `createPdnsClient`. */
@@ -118,10 +144,20 @@ export interface PdnsApi extends PdnsSigningApi {
   createZone(spec: PdnsZoneCreate): Promise<'created' | 'exists'>;
   /** `PATCH /zones/{id}`: applies the changes in order, split into bodies below the size limit. */
   patchRRsets(zone: ZoneName, changes: PdnsRRsetChange[]): Promise<void>;
-  /** `PUT /zones/{id}` with metadata fields such as account, kind or soa_edit_api. */
-  updateZone(zone: ZoneName, fields: { account?: string; kind?: string; soa_edit_api?: string }): Promise<void>;
+  /** `PUT /zones/{id}` with metadata fields such as account, kind, soa_edit_api or catalog. */
+  updateZone(zone: ZoneName, fields: PdnsZoneFields): Promise<void>;
+  /** `GET /zones/{id}/metadata`. */
+  getMetadata(zone: ZoneName): Promise<PdnsMetadata[]>;
+  /** `PUT /zones/{id}/metadata/{kind}`, or `DELETE` of that kind when `values` is empty. */
+  setMetadata(zone: ZoneName, kind: string, values: string[]): Promise<void>;
+  /** `GET /tsigkeys/{id}` with its secret, or null when absent. */
+  getTsigKey(name: string): Promise<PdnsTsigKey | null>;
+  /** Creates the key (`POST /tsigkeys`) or, when `exists`, replaces its algorithm and secret (`PUT /tsigkeys/{id}`). */
+  putTsigKey(key: PdnsTsigKey, exists: boolean): Promise<void>;
   /** `DELETE /zones/{id}`. */
   deleteZone(zone: ZoneName): Promise<void>;
   /** `PUT /zones/{id}/notify`. */
   notify(zone: ZoneName): Promise<void>;
+  /** `PATCH /zones/{id}` with no rrsets: PowerDNS applies the zone's SOA-EDIT-API to its serial (EPOCH: now). */
+  bumpSerial(zone: ZoneName): Promise<void>;
 }

@@ -7,10 +7,11 @@
  * PowerDNS's own message. A 422 means nothing of that request was applied (a PATCH is atomic), and
  * REPLACE/DELETE are idempotent, so re-sending parts is safe.
  */
-import { canonicalKind, type ZonePlan } from '../core/plan.js';
+import { canonicalKind, type SettingChange, type ZonePlan } from '../core/plan.js';
+import { listOf } from '../core/transfer.js';
 import { compareRRsets } from '../core/rrset.js';
 import { buildZoneCreate, ownershipComment, planToChanges } from '../pdns/patch.js';
-import type { PdnsApi, PdnsComment, PdnsRRsetChange } from '../pdns/types.js';
+import type { PdnsApi, PdnsComment, PdnsRRsetChange, PdnsZoneCreate, PdnsZoneFields } from '../pdns/types.js';
 import { UpstreamError, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { applySigning } from './signing.js';
@@ -100,24 +101,27 @@ export async function applyPlan(plan: ZonePlan, ctx: ApplyContext): Promise<Appl
       await pdns.deleteZone(zone);
       return { status: 'applied', rejected: [] };
     case 'create': {
-      const outcome = await createZone(pdns, plan, { kind, account: policy.ownerId, ...(marker ? { marker } : {}) }, log);
-      if (outcome.status === 'applied' && plan.signing) await applySigning(pdns, zone, plan.signing, log);
-      if (outcome.status === 'applied') await notify(target, zone, kind, log);
+      const fields = zoneFields(plan, ['catalog', 'tsig_allow_axfr']);
+      const outcome = await createZone(pdns, plan, { kind, account: policy.ownerId, ...(marker ? { marker } : {}), fields }, log);
+      if (outcome.status !== 'applied') return outcome;
+      await writeMetadata(pdns, plan);
+      if (plan.signing) await applySigning(pdns, zone, plan.signing, log);
+      await notify(target, zone, kind, log);
       return outcome;
     }
     case 'adopt':
     case 'update': {
       // soa_edit_api and kind before the rrsets (the serial we write must be kept as written);
       // the account marker last, so an interrupted adoption is planned as an adoption again.
-      const put = (fields: Array<'account' | 'soa_edit_api' | 'kind'>): Record<string, string> =>
-        Object.fromEntries(plan.settings.filter((c) => fields.includes(c.field)).map((c) => [c.field, c.to]));
-      const before = put(['soa_edit_api', 'kind']);
+      // Kind before catalog in one PUT: PowerDNS lists only Master zones as members.
+      const before = zoneFields(plan, ['soa_edit_api', 'kind', 'catalog', 'tsig_allow_axfr']);
       if (Object.keys(before).length > 0) await pdns.updateZone(zone, before);
       // Keys before the rrsets: the PATCH carrying the serial bump then rectifies the signed zone.
       if (plan.signing) await applySigning(pdns, zone, plan.signing, log);
       const changes = planToChanges(plan, marker);
       const rejected = changes.length > 0 ? await patchIsolating(pdns, zone, changes) : [];
-      const after = put(['account']);
+      await writeMetadata(pdns, plan);
+      const after = zoneFields(plan, ['account']);
       if (Object.keys(after).length > 0) await pdns.updateZone(zone, after);
       if (changes.length > rejected.length) await notify(target, zone, kind, log);
       return { status: 'applied', rejected };
@@ -125,11 +129,37 @@ export async function applyPlan(plan: ZonePlan, ctx: ApplyContext): Promise<Appl
   }
 }
 
+/** The plan's setting changes that are `PUT /zones/{id}` fields, in PowerDNS's field names. */
+export function zoneFields(plan: ZonePlan, fields: ReadonlyArray<SettingChange['field']>): PdnsZoneFields {
+  const out: PdnsZoneFields = {};
+  for (const c of plan.settings) {
+    if (!fields.includes(c.field)) continue;
+    if (c.field === 'tsig_allow_axfr') out.master_tsig_key_ids = listOf(c.to);
+    else if (c.field === 'account' || c.field === 'soa_edit_api' || c.field === 'kind' || c.field === 'catalog') out[c.field] = c.to;
+  }
+  return out;
+}
+
+const METADATA_KINDS: Partial<Record<SettingChange['field'], string>> = { also_notify: 'ALSO-NOTIFY', allow_axfr_from: 'ALLOW-AXFR-FROM' };
+
+/** The plan's transfer metadata changes (ALSO-NOTIFY, ALLOW-AXFR-FROM); an empty list removes the kind. */
+export async function writeMetadata(pdns: PdnsApi, plan: ZonePlan): Promise<void> {
+  for (const c of plan.settings) {
+    const kind = METADATA_KINDS[c.field];
+    if (kind !== undefined) await pdns.setMetadata(plan.zone, kind, listOf(c.to));
+  }
+}
+
+/** The `POST /zones` body of a catalog plan: kind Producer, EPOCH serials, its SOA and NS. */
+export function buildCatalogCreate(plan: ZonePlan, account: string): PdnsZoneCreate {
+  return { ...buildZoneCreate({ name: plan.zone, rrsets: plan.creates }, { kind: 'Producer', account }), soa_edit_api: 'EPOCH' };
+}
+
 async function createZone(
-  pdns: PdnsApi, plan: ZonePlan, opts: { kind: string; account: string; marker?: PdnsComment }, log: Logger,
+  pdns: PdnsApi, plan: ZonePlan, opts: { kind: string; account: string; marker?: PdnsComment; fields: PdnsZoneFields }, log: Logger,
 ): Promise<ApplyOutcome> {
   const zone = plan.zone;
-  const spec = buildZoneCreate({ name: zone, rrsets: plan.creates }, opts);
+  const spec = { ...buildZoneCreate({ name: zone, rrsets: plan.creates }, opts), ...opts.fields };
   try {
     return { status: (await pdns.createZone(spec)) === 'exists' ? 'exists' : 'applied', rejected: [] };
   } catch (err) {

@@ -8,8 +8,12 @@ import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { runFullReconcile, type FullReconcileOptions, type FullReconcileResult } from './full.js';
+import { createRequestCoverage } from './coverage.js';
 import { createReadLedger, type ReadLedger } from './ledger.js';
+import { createCatalogService, type CatalogStatus } from './catalog.js';
+import { createZoneReader } from './read.js';
 import { createTargetMemory } from './memory.js';
+import { createTsigKeeper } from './tsig-key.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
 import type { EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
@@ -50,6 +54,13 @@ export interface Engine {
    * after it (requests arriving meanwhile share that run).
    */
   fullReconcile(trigger: Trigger, options?: FullReconcileOptions): Promise<FullReconcileResult>;
+  /**
+   * A quick reconcile: only the zones that moved since the start of the last complete run (minus
+   * `skewMs` for NetBox's clock and slow commits), judged from the listings. A deep run instead
+   * when no complete run is known yet. Shares the one-at-a-time rule; a deep request waiting beside
+   * it wins.
+   */
+  quickReconcile(trigger: Trigger, skewMs: number): Promise<FullReconcileResult>;
   isFullReconcileRunning(): boolean;
   /** The configured targets' names. */
   targetNames(): string[];
@@ -58,6 +69,10 @@ export interface Engine {
    * dropped, reported as not run) and waits up to `deadlineMs` for the zone tasks already running.
    */
   drain(deadlineMs: number): Promise<{ completed: boolean; abandoned: string[] }>;
+  /** Each target's catalog (by target name), for /status. */
+  catalogs(): Record<string, CatalogStatus>;
+  /** Resolves when no catalog bump is pending (tests, shutdown). */
+  catalogsIdle(): Promise<void>;
   /** Rrsets PowerDNS refused that are held back, for one target or all (a gauge). */
   rejectedRrsets(target?: string): number;
   readonly ledger: ReadLedger;
@@ -65,13 +80,21 @@ export interface Engine {
 
 export function createEngine(opts: EngineOptions): Engine {
   const ledger = createReadLedger();
-  const targets: TargetState[] = opts.targets.map((target) => ({ target, memory: createTargetMemory() }));
+  const coverage = createRequestCoverage();
+  const targets: TargetState[] = opts.targets.map((target) => {
+    const logger = opts.logger.child(opts.targets.length > 1 ? { target: target.name } : {});
+    const tsig = target.tsigKey ? createTsigKeeper(target.pdns, target.tsigKey, logger) : undefined;
+    const catalog = target.policy.catalog !== undefined
+      ? createCatalogService({ target, zone: target.policy.catalog, clock: opts.clock, logger, ...(tsig ? { tsig } : {}) }) : undefined;
+    return { target, memory: createTargetMemory(), ...(tsig ? { tsig } : {}), ...(catalog ? { catalog } : {}) };
+  });
   const task: ZoneTaskDeps = {
-    netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
+    reader: createZoneReader(opts.netbox, targets.map((t) => t.target.scope)),
+    targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, coverage,
     ...(opts.observer ? { observer: opts.observer } : {}), ...(opts.signing ? { signing: opts.signing } : {}),
   };
   const runner = createZoneRunner({
-    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff,
+    workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff, coverage,
     ...(opts.queueObserver ? { queueObserver: opts.queueObserver } : {}),
   });
 
@@ -98,13 +121,19 @@ export function createEngine(opts: EngineOptions): Engine {
 
   let running: Promise<FullReconcileResult> | null = null;
   let next: Promise<FullReconcileResult> | null = null;
+  let nextOptions: FullReconcileOptions = {};
   let stopping = false;
+  /** Wall ms at the start of the last run over every zone and target that did not fail. */
+  let lastCompleteAt: number | null = null;
 
   function start(trigger: Trigger, options: FullReconcileOptions): Promise<FullReconcileResult> {
+    const startedAt = opts.clock.now();
+    const complete = options.zones === undefined && options.targets === undefined && !(options.dryRun ?? opts.settings.dryRun);
     const run = runFullReconcile({
       netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
       runZone, concurrency: opts.workers, isStopping: () => stopping,
     }, trigger, options).then((result) => {
+      if (complete && result.outcome !== 'failure') lastCompleteAt = startedAt;
       try {
         opts.onFullReconcile?.(result);
       } catch (err) {
@@ -116,19 +145,29 @@ export function createEngine(opts: EngineOptions): Engine {
     return running;
   }
 
+  function fullReconcile(trigger: Trigger, options: FullReconcileOptions = {}): Promise<FullReconcileResult> {
+    if (!running) return start(trigger, options);
+    if (!next) {
+      nextOptions = options;
+      next = running.then(() => {
+        next = null;
+        return start(trigger, nextOptions);
+      });
+    } else if (nextOptions.quick && !options.quick) {
+      // A deep request waiting beside a quick one: the deep run serves both.
+      const { quick: _quick, ...deep } = nextOptions;
+      nextOptions = deep;
+    }
+    return next;
+  }
+
   return {
     runner,
     ledger,
     reconcileZone: runZone,
-    fullReconcile(trigger, options = {}) {
-      if (!running) return start(trigger, options);
-      if (!next) {
-        next = running.then(() => {
-          next = null;
-          return start(trigger, options);
-        });
-      }
-      return next;
+    fullReconcile,
+    quickReconcile(trigger, skewMs) {
+      return fullReconcile(trigger, lastCompleteAt === null ? {} : { quick: { since: lastCompleteAt - skewMs } });
     },
     isFullReconcileRunning: () => running !== null,
     targetNames: () => targets.map((t) => t.target.name),
@@ -144,7 +183,20 @@ export function createEngine(opts: EngineOptions): Engine {
         cancel();
       }
       const drained = await queued;
+      // Catalog bumps already due are let finish (bounded by the same deadline): a member created just
+      // before shutdown is otherwise announced only at PowerDNS's next cycle.
+      let stopWaiting = (): void => undefined;
+      const left = Math.max(0, deadline - opts.clock.monotonic());
+      await Promise.race([
+        Promise.all(targets.map((t) => t.catalog?.idle())),
+        new Promise<void>((resolve) => { stopWaiting = opts.clock.setTimer(resolve, left); }),
+      ]);
+      stopWaiting();
       return { completed: drained.completed && !timedOut && opts.clock.monotonic() <= deadline, abandoned: drained.abandoned };
+    },
+    catalogs: () => Object.fromEntries(targets.flatMap((t) => (t.catalog ? [[t.target.name, t.catalog.status()] as const] : []))),
+    async catalogsIdle() {
+      await Promise.all(targets.map((t) => t.catalog?.idle()));
     },
     rejectedRrsets: (name) => targets.filter((t) => name === undefined || t.target.name === name).reduce((n, t) => n + t.memory.rejectionCount(), 0),
   };

@@ -7,13 +7,18 @@
  */
 import { toZoneName } from '../core/names.js';
 import { checkEmptySource, checkZoneDeletionSafety } from '../core/safety.js';
+import type { NetboxSource } from '../netbox/source.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
+import { movedZones } from './moved.js';
 import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneSource, type ZoneTaskOptions } from './types.js';
 import type { ZoneTaskDeps } from './zone-task.js';
+import { runCatalogTask } from './catalog.js';
 
-export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer'> {
+export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer' | 'reader'> {
+  /** Lists every zone and bulk-reads their records (zone tasks read through the batched reader). */
+  netbox: NetboxSource;
   /** Runs one zone's task under the zone's lock. */
   runZone: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult[]>;
   /** Zone tasks run at once (the `workers` setting). */
@@ -31,6 +36,16 @@ export interface FullReconcileOptions {
   zones?: ZoneName[];
   /** Restrict to these PowerDNS targets (configured names). */
   targets?: readonly string[];
+  /**
+   * The quick reconcile: only zones that moved since `since` (wall ms, skew already subtracted) by
+   * the listings' serials and change times (reconcile/moved.ts) are read and reconciled.
+   */
+  quick?: { since: number };
+  /**
+   * Keep each zone's plan in the result (the CLI prints them). Off, a plan is dropped as soon as its
+   * zone is done and observed: a cold sync's plans are the whole of NetBox's data again.
+   */
+  keepPlans?: boolean;
 }
 
 /** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
@@ -38,6 +53,8 @@ const RECORD_CHUNK_ZONES = 250;
 
 export interface FullReconcileResult {
   trigger: Trigger;
+  /** `quick`: only the zones that moved by the listings were looked at (`zones` holds those). */
+  mode: 'deep' | 'quick';
   outcome: FullOutcome;
   /** One result per zone and target, sorted by zone then target. */
   zones: ZoneResult[];
@@ -80,10 +97,10 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
 
   async function run(): Promise<FullReconcileResult> {
     const results: ZoneResult[] = [];
-    const finish = (partial: Omit<FullReconcileResult, 'durationMs' | 'driftRrsets' | 'trigger' | 'zones'>): FullReconcileResult => {
+    const finish = (partial: Omit<FullReconcileResult, 'durationMs' | 'driftRrsets' | 'trigger' | 'zones' | 'mode'>): FullReconcileResult => {
       results.sort((a, b) => (a.zone < b.zone ? -1 : a.zone > b.zone ? 1 : a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
       const driftRrsets = results.reduce((n, z) => n + z.changes.creates + z.changes.updates + z.changes.deletes, 0);
-      return { trigger, ...partial, zones: results, durationMs: deps.clock.monotonic() - started, driftRrsets };
+      return { trigger, mode: options.quick ? 'quick' : 'deep', ...partial, zones: results, durationMs: deps.clock.monotonic() - started, driftRrsets };
     };
     const dryRun = options.dryRun ?? deps.settings.dryRun;
     const notRun = (zone: ZoneName, target: string, outcome: 'refused' | 'failed', error: string, cls: 'terminal' | 'transient'): ZoneResult => ({
@@ -93,10 +110,12 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
     });
 
     let netboxZones: SourceZone[];
+    let changedIn = new Set<number>();
     // Settled at once, so a target failing while NetBox is read is never an unhandled rejection.
     const listings = Promise.allSettled(deps.targets.map((t) => t.target.pdns.listZones()));
     try {
-      netboxZones = await deps.netbox.listZones();
+      const since = options.quick ? new Date(options.quick.since) : null;
+      [netboxZones, changedIn] = await Promise.all([deps.netbox.listZones(), since ? deps.netbox.zonesWithRecordsChangedSince(since) : changedIn]);
     } catch (err) {
       await listings;
       log.error(`full reconcile failed reading zone lists: ${errorMessage(err)}`, { error_class: errorClass(err) });
@@ -112,7 +131,13 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         log.warn(`full reconcile could not list DNSSEC policies, each signed zone reads its own: ${errorMessage(err)}`);
       }
     }
-    const only = options.zones ? new Set(options.zones.map(toZoneName)) : null;
+    const only = options.quick ? movedZones({
+      netboxZones, recordsChangedIn: changedIn, since: options.quick.since,
+      listings: deps.targets.flatMap(({ target }, i) => {
+        const entry = listed[i];
+        return entry?.status === 'fulfilled' ? [{ target, zones: new Map(entry.value.map((z) => [toZoneName(z.name), z] as const)) }] : [];
+      }),
+    }) : options.zones ? new Set(options.zones.map(toZoneName)) : null;
     const wanted = (name: ZoneName): boolean => only === null || only.has(name);
 
     // NetBox zones by absolute name: several entries for one name means several views.
@@ -137,12 +162,16 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         return;
       }
       usable.set(target.name, new Map(entry.value.map((z) => [toZoneName(z.name), z] as const)));
-      const owned = entry.value.filter((z) => z.account === target.policy.ownerId);
+      // Catalog zones (ours or left over from an earlier catalog name) are never deleted by a
+      // reconcile, so a catalog with members is never pulled from under them, and are no zones the
+      // zone-deletion threshold counts.
+      const owned = entry.value.filter((z) => z.account === target.policy.ownerId && z.kind.toLowerCase() !== 'producer'
+        && toZoneName(z.name) !== target.policy.catalog);
       const toDelete = owned.map((z) => toZoneName(z.name)).filter((name) => wanted(name) && !servesActive(name, target));
       let why: string | null = null;
       if (!options.force && toDelete.length > 0) {
         const active = [...byName.keys()].filter((name) => servesActive(name, target)).length;
-        why = (only === null ? checkEmptySource(active, owned.length) : null)
+        why = (only === null || options.quick ? checkEmptySource(active, owned.length) : null)
           ?? checkZoneDeletionSafety(toDelete.length, owned.length, target.thresholds.maxZoneDeleteRatio);
         if (why) {
           refusal ??= why;
@@ -163,6 +192,14 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         && !deletions.get(name)?.refused.some(([t]) => t === target.name))
       .map(({ target }) => target.name);
 
+    // Each catalog (with the TSIG key) before its members: they name both. Without a catalog the
+    // key is kept on its own; a failure shows in the members' results (PowerDNS refuses the key id).
+    // Only the deep reconcile: the quick one stays at its listings (the first zone write still waits for both).
+    await Promise.all(deps.targets.filter((t) => usable.has(t.target.name) && !options.quick).map(async (t) => {
+      if (t.catalog) results.push(await runCatalogTask(t.catalog, t.target.name, { trigger, dryRun, clock: deps.clock, log }));
+      else await t.tsig?.ensure({ dryRun }).catch((err: unknown) => log.error(`TSIG key not kept: ${errorMessage(err)}`, { target: t.target.name }));
+    }));
+
     const pool = createPool(deps.concurrency);
     const dispatch = (zone: ZoneName, readAt: number, records: ReadonlyMap<number, SourceRecord[]>, targets: string[], allowDelete: boolean): Promise<void> => {
       if (targets.length === 0) return Promise.resolve();
@@ -176,7 +213,8 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere, ...(policies ? { policies } : {}) },
       };
       return pool.run(async () => {
-        results.push(...await deps.runZone(zone, taskOptions));
+        const done = await deps.runZone(zone, taskOptions);
+        results.push(...(options.keepPlans === true ? done : done.map(({ plan: _plan, ...rest }) => rest)));
       });
     };
     for (const name of new Set([...byName.keys(), ...deletions.keys()])) {
@@ -247,6 +285,8 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       await dispatch(name, readAt, none, d.allowed, true);
     }
     await pool.drain();
+    // Membership changes of this run reach the secondaries before it reports (a CLI sync exits then).
+    await Promise.all(deps.targets.map((t) => t.catalog?.idle()));
 
     const failed = results.some((r) => r.outcome === 'failed');
     const refused = refusal !== undefined || results.some((r) => r.outcome === 'refused');

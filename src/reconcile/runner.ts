@@ -9,6 +9,7 @@ import type { ZoneName } from '../core/types.js';
 import type { BackoffPolicy } from '../util/backoff.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import type { RequestCoverage } from './coverage.js';
 import { createWorkQueue, type WorkQueueObserver } from './queue.js';
 import { runZoneTask, type ZoneTaskDeps } from './zone-task.js';
 import type { ZoneLock } from './zone-lock.js';
@@ -31,13 +32,19 @@ export interface ZoneRunnerOptions {
   task: ZoneTaskDeps;
   backoff: BackoffPolicy;
   queueObserver?: WorkQueueObserver<TaskMeta>;
+  /** Drops events a NetBox read already answered (the zone task tells it when reads start). */
+  coverage?: RequestCoverage;
 }
 
 export interface ZoneRunner {
   /** Queues a zone task and resolves with its results (one per target). */
   submit(zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]>;
-  /** Queues a zone task for an event; returns at once. `removed`: the event says the zone is gone. */
-  enqueue(zone: ZoneName, trigger: Trigger, eventAt?: number, removed?: boolean): 'queued' | 'coalesced' | 'dirty';
+  /**
+   * Queues a zone task for an event; returns at once. `removed`: the event says the zone is gone.
+   * `requestId`: the NetBox request the event came from; 'covered' when a read of the zone that
+   * started after that request's first event already answered it (nothing queued).
+   */
+  enqueue(zone: ZoneName, trigger: Trigger, eventAt?: number, removed?: boolean, requestId?: string): 'queued' | 'coalesced' | 'dirty' | 'covered';
   /** Runs the zone again after its per-zone backoff, for these targets (a transient failure elsewhere). */
   retryLater(zone: ZoneName, targets: readonly string[]): void;
   pending(): number;
@@ -118,9 +125,15 @@ export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
         queue.add(zone, { triggers: [options.trigger], options, waiters: [resolve] });
       });
     },
-    enqueue(zone, trigger, eventAt, removed) {
+    enqueue(zone, trigger, eventAt, removed, requestId) {
       const options: ZoneTaskOptions = removed ? { trigger, allowDelete: true } : { trigger };
-      return queue.add(zone, { triggers: [trigger], options, waiters: [], ...(eventAt !== undefined ? { firstEventAt: eventAt } : {}) });
+      const meta: TaskMeta = { triggers: [trigger], options, waiters: [], ...(eventAt !== undefined ? { firstEventAt: eventAt } : {}) };
+      // A removal hint always runs: it is what lets the task delete, and it is rare.
+      if (!removed && opts.coverage?.covered(zone, requestId, eventAt ?? opts.clock.monotonic()) === true) {
+        opts.queueObserver?.coalesced(zone, meta);
+        return 'covered';
+      }
+      return queue.add(zone, meta);
     },
     retryLater(zone, targets) {
       queue.addRateLimited(zone, { triggers: ['retry'], options: { trigger: 'retry', targets }, waiters: [] });

@@ -22,7 +22,7 @@ export interface SigningDeps {
 export const randomSalt = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 export async function readSigning(pdns: PdnsApi, zone: PdnsZone): Promise<ActualSigning> {
-  const [keys, metadata] = await Promise.all([pdns.listCryptokeys(zone.name), pdns.listMetadata(zone.name)]);
+  const [keys, metadata] = await Promise.all([pdns.listCryptokeys(zone.name), pdns.getMetadata(zone.name)]);
   const meta = (kind: string): string[] | undefined => metadata.find((m) => m.kind.toUpperCase() === kind)?.metadata;
   const ours = meta(SIGNING_METADATA);
   return {

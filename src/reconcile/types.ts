@@ -7,11 +7,12 @@ import type { RefusalCode } from '../core/safety.js';
 import type { ZoneDnssec } from '../core/dnssec/ds.js';
 import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
-import type { PdnsApi, PdnsZoneSummary } from '../pdns/types.js';
+import type { PdnsApi, PdnsTsigKey, PdnsZoneSummary } from '../pdns/types.js';
 import type { ErrorClass } from '../util/errors.js';
 
 /** What asked for work: an event, the startup or cron reconcile, POST /sync, SIGHUP, the CLI, a retry. */
-export const TRIGGERS = ['event', 'startup', 'cron', 'api', 'signal', 'cli', 'retry'] as const;
+/** `quick`: the quick reconcile's schedule (only zones whose listings moved); `cron`: the deep one's. */
+export const TRIGGERS = ['event', 'startup', 'cron', 'quick', 'api', 'signal', 'cli', 'retry'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 /** How one zone task ended on one target. */
@@ -54,6 +55,8 @@ export interface Target {
   notify: boolean;
   /** Which NetBox zones this target serves: those of this nameserver (and view, when set). */
   scope: NetboxScope;
+  /** The TSIG key kept in this PowerDNS for transfers (its secret from credentials). */
+  tsigKey?: PdnsTsigKey;
 }
 
 /** A NetBox nameserver, optionally narrowed to one view: the zones one target serves. */

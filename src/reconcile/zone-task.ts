@@ -8,19 +8,21 @@
 import { buildDesiredZone } from '../core/desired.js';
 import type { DesiredSigning, SourceDnssecPolicy } from '../core/dnssec/types.js';
 import { toZoneName } from '../core/names.js';
-import { planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
+import { canonicalKind, planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
 import { checkZonePlan } from '../core/safety.js';
 import type { DesiredZone, SourceRecord, SourceZone, ZoneName } from '../core/types.js';
-import type { NetboxSource } from '../netbox/source.js';
-import { actualFromPdns } from '../pdns/actual.js';
 import type { PdnsZone } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import { TerminalError, UpstreamError, errorClass, errorMessage, serializeError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { applyPlan } from './apply.js';
+import type { CatalogService } from './catalog.js';
+import type { TsigKeeper } from './tsig-key.js';
+import { readActual } from './transfer-read.js';
+import type { RequestCoverage } from './coverage.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
-import { readZoneFromNetbox } from './read.js';
+import type { ZoneReader } from './read.js';
 import type { SigningDeps } from './signing.js';
 import { planTargetSigning, signingView } from './zone-signing.js';
 import { inScope, type EngineObserver, type EngineSettings, type FailureReason, type Target, type ZoneResult, type ZoneTaskOptions } from './types.js';
@@ -29,16 +31,23 @@ import { inScope, type EngineObserver, type EngineSettings, type FailureReason, 
 export interface TargetState {
   target: Target;
   memory: TargetMemory;
+  /** Its catalog zone, when it has one. */
+  catalog?: CatalogService;
+  /** Its transfer TSIG key, when one is configured. */
+  tsig?: TsigKeeper;
 }
 
 export interface ZoneTaskDeps {
-  netbox: NetboxSource;
+  /** This zone's NetBox data, batched with other zone tasks' reads of the same moment. */
+  reader: ZoneReader;
   targets: readonly TargetState[];
   logger: Logger;
   clock: Clock;
   settings: EngineSettings;
   ledger: ReadLedger;
   observer?: EngineObserver;
+  /** Told when this task reads NetBox itself, so events that read answers need no run. */
+  coverage?: RequestCoverage;
   /** DNSSEC: the parent's DS check and salt source (without it the parent's DS counts as unknown). */
   signing?: SigningDeps;
 }
@@ -108,14 +117,20 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
 
   async function readNetbox(): Promise<NetboxRead> {
     const source = options.source;
-    const read = source && !deps.ledger.readSince(zone, source.readAt) ? { netboxZones: source.netboxZones, records: source.records } : null;
-    if (read === null) deps.ledger.noteRead(zone, deps.clock.monotonic());
-    const { netboxZones, records } = read ?? await readZoneFromNetbox(deps.netbox, zone, deps.targets.map((t) => t.target.scope));
+    let read: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> };
+    if (source && !deps.ledger.readSince(zone, source.readAt)) read = { netboxZones: source.netboxZones, records: source.records };
+    else {
+      const at = deps.clock.monotonic();
+      deps.ledger.noteRead(zone, at);
+      deps.coverage?.readStarting(zone, at);
+      read = await deps.reader.read(zone);
+    }
+    const { netboxZones, records } = read;
     // Only signed zones cost a policy read (a full reconcile hands every policy over, read once).
     const ids = [...new Set(netboxZones.flatMap((z) => (z.active && z.dnssec_policy ? [z.dnssec_policy.id] : [])))];
     const policies = new Map<number, SourceDnssecPolicy>();
     await Promise.all(ids.map(async (id) => {
-      policies.set(id, source?.policies?.get(id) ?? await deps.netbox.getDnssecPolicy(id));
+      policies.set(id, source?.policies?.get(id) ?? await deps.reader.policy(id));
     }));
     return { netboxZones, records, policies };
   }
@@ -161,6 +176,16 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     // Refusals of rrsets NetBox no longer holds are forgotten: they can never be sent again.
     const wanted = new Set((nb.desired?.rrsets ?? []).map((r) => `${r.name} ${r.type}`));
     memory.forgetRejections(zone, (name, type) => wanted.has(`${name} ${type}`));
+    const catalog = state.catalog;
+    if (catalog?.zone === zone) {
+      const plan: ZonePlan = {
+        zone, creates: [], updates: [], deletes: [], existingCount: 0, action: 'skip', settings: [], kept: [],
+        reason: 'the catalog zone of this server: kept by the catalog task, never synced from NetBox',
+      };
+      tlog.warn(`NetBox holds a zone named like the catalog zone: ${plan.reason ?? ''}`);
+      return result(target.name, warnings, { outcome: 'skipped', plan, changes: counts(plan), rejected: [] });
+    }
+    const actual = await readActual(target, pdnsZone);
     const signed = nb.desired === null ? undefined : await planTargetSigning({
       zone, pdns: target.pdns, pdnsZone, view: { signing: nb.signing, blocked: nb.signingBlocked }, now: Math.floor(deps.clock.now() / 1000),
       approved: options.force === true, ...(deps.signing ? { deps: deps.signing } : {}),
@@ -169,12 +194,14 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     const signing = signed?.plan;
     const plan = planZone({
       zone, desired: nb.desired, ...(nb.absentReason ? { absentReason: nb.absentReason } : {}),
-      actual: pdnsZone ? actualFromPdns(pdnsZone, target.policy.ownerId) : null,
+      actual,
       policy: target.policy, mayDelete: options.allowDelete === true,
       rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid, ...(signing ? { signing } : {}),
     });
     const base = { plan, changes: counts(plan), rejected: memory.rejections(zone), ...(signed?.report ? { dnssec: signed.report } : {}) };
 
+    // Membership as it stands when nothing is written (for /status).
+    catalog?.member(zone, actual?.catalog === catalog.zone && canonicalKind(actual.kind) === 'Master');
     if (plan.action === 'skip') {
       // Absent on both sides is routine; a foreign zone NetBox dropped is worth a line; the rest needs a look.
       const level = pdnsZone === null ? 'debug' : nb.desired === null && pdnsZone.account !== target.policy.ownerId ? 'info' : 'warn';
@@ -204,10 +231,23 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
     }
     if (plan.action === 'adopt') tlog.warn(`adopting zone: it exists in PowerDNS with account "${pdnsZone?.account ?? ''}" and NetBox serves it for our nameserver`);
     for (const s of plan.settings) if (plan.action !== 'create' && s.field !== 'account') tlog.warn(`setting ${s.field} from "${s.from ?? ''}" to "${s.to}"`);
+    // The TSIG key must exist before a zone names it, and the catalog before zones join it.
+    if (plan.action !== 'delete') {
+      await state.tsig?.ready();
+      // A catalog PowerDNS will not create must not stop zones being served: a member naming a
+      // missing catalog is harmless (PowerDNS logs it), and the next full reconcile tries again.
+      await catalog?.ready().catch((err: unknown) => tlog.warn(`catalog zone not ready (${errorMessage(err)}); writing the zone anyway`));
+    }
     const applied = await applyPlan(plan, { target, log: tlog });
     if (applied.status === 'exists') {
       // Created meanwhile by someone else: the next run plans against what is there now.
       throw new UpstreamError('zone appeared in PowerDNS while we were creating it (409); it is planned again on the next run', 'pdns', 'transient', { operation: 'createZone' });
+    }
+    if (catalog) {
+      const joins = plan.settings.some((c) => c.field === 'catalog');
+      const leaves = plan.action === 'delete' && (actual?.catalog ?? '') !== '';
+      catalog.member(zone, plan.action !== 'delete' && (joins || actual?.catalog === catalog.zone));
+      if (joins || leaves) catalog.changed();
     }
     const rejected = recordRejections(state, plan, applied.rejected, tlog);
     reportChanges(plan, applied.rejected.length, target.name);

@@ -13,7 +13,7 @@ import type { ChildCommand, ChildRequest, ChildResponse, CountersReply, FullRepl
 export interface DaemonProc {
   pid: number;
   start(env: Record<string, string>, logFile: string): Promise<StartReply>;
-  full(): Promise<FullReply>;
+  full(quick?: boolean): Promise<FullReply>;
   counters(): Promise<CountersReply>;
   resetPeak(): Promise<void>;
   idle(): Promise<void>;
@@ -64,7 +64,7 @@ export function forkDaemon(script: string, opts: { cpuProfDir?: string; nodeArgs
   return {
     pid: child.pid ?? 0,
     start: (env, logFile) => call<StartReply>({ cmd: 'start', env, logFile }),
-    full: () => call<FullReply>({ cmd: 'full' }),
+    full: (quick) => call<FullReply>({ cmd: 'full', ...(quick ? { quick: true } : {}) }),
     counters: () => call<CountersReply>({ cmd: 'counters' }),
     resetPeak: () => call<void>({ cmd: 'resetPeak' }),
     idle: () => call<void>({ cmd: 'idle' }),

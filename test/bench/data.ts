@@ -18,11 +18,12 @@ export const NAMESERVER = 'ns1.example.net';
 
 /**
  * A store holding `zones` zones of `rrsets` records each on nameserver id 1. Each zone also gets its
- * managed SOA and NS records, so the daemon writes rrsets + 2 per zone.
+ * managed SOA and NS records, so the daemon writes rrsets + 2 per zone. With `reverse` (the bench's
+ * default) one reverse /24 per ten zones holds the A records' PTRs, so a change fans out as on NetBox.
  */
-export function loadStore(zones: number, rrsets: number): FakeNetboxStore {
+export function loadStore(zones: number, rrsets: number, reverse = false): FakeNetboxStore {
   const store = new FakeNetboxStore();
-  bulkLoad(store, syntheticSeed({ zones, recordsPerZone: rrsets, nameserver: NAMESERVER }));
+  bulkLoad(store, syntheticSeed({ zones, recordsPerZone: rrsets, nameserver: NAMESERVER, reverse }));
   return store;
 }
 

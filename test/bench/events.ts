@@ -56,6 +56,14 @@ export async function served(dnsPort: number, fqdn: string, ip: string, from: nu
   }
 }
 
+/**
+ * A new address in the same /24 (hosts 201–250, above the synthetic data's), so the PTR moves within
+ * its reverse zone: the record, its PTR, both zones and both SOAs change, as on a real renumbering.
+ */
+function nextAddress(current: string, i: number): string {
+  return `${current.split('.').slice(0, 3).join('.')}.${201 + (i % 50)}`;
+}
+
 export interface LatencyResult extends Distribution {
   changes: number;
   timeouts: number;
@@ -72,7 +80,7 @@ export async function eventLatency(opts: {
   let messages = 0;
   for (let i = 0; i < opts.n; i++) {
     const record = opts.records[i % opts.records.length] as ARecord;
-    const ip = `172.16.${(i >> 8) & 255}.${i & 255}`;
+    const ip = nextAddress(opts.store.getRecord(record.id)?.value ?? '10.0.0.1', i);
     opts.store.updateRecord(record.id, { value: ip });
     const envelopes = capture.take();
     messages += envelopes.length;

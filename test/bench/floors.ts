@@ -4,7 +4,7 @@
  * read as ratios to these, measured in the same run on the same machine.
  */
 import type { PdnsZoneCreate } from '../../src/pdns/types.js';
-import { createZone, getZone, patchZone, replaceA, type Pdns } from './pdns-direct.js';
+import { createZone, getZone, listZones, patchZone, replaceA, type Pdns } from './pdns-direct.js';
 import { distribution, mapConcurrent, since, type Distribution } from './stats.js';
 import { served } from './events.js';
 
@@ -67,4 +67,46 @@ export async function changeFloor(opts: {
   }
   if (ip !== opts.originalIp) await patchZone(opts.pdns, opts.zone, [replaceA(opts.fqdn, opts.originalIp)]);
   return { ...distribution(calls), served: distribution(toDns) };
+}
+
+export interface NetboxReadFloor {
+  concurrency: number;
+  ms: number;
+  requests: number;
+}
+
+/**
+ * Reads all of NetBox as a bare script would: the first page of zones and of active records, then
+ * every further page at once by offset, `concurrency` at a time (no slimming, no checks).
+ */
+export async function netboxReadFloor(opts: { url: string; token: string; concurrency: number }): Promise<NetboxReadFloor> {
+  const started = performance.now();
+  let requests = 0;
+  const get = async (path: string): Promise<{ count: number }> => {
+    requests++;
+    const res = await fetch(`${opts.url}/api/plugins/netbox-dns/${path}`, { headers: { authorization: `Token ${opts.token}`, accept: 'application/json' } });
+    if (res.status !== 200) throw new Error(`NetBox GET ${path}: HTTP ${res.status}`);
+    return (await res.json()) as { count: number };
+  };
+  const listing = async (path: string): Promise<void> => {
+    const first = await get(`${path}&limit=1000&offset=0`);
+    const offsets = Array.from({ length: Math.max(0, Math.ceil(first.count / 1000) - 1) }, (_, i) => (i + 1) * 1000);
+    await mapConcurrent(offsets, opts.concurrency, (offset) => get(`${path}&limit=1000&offset=${offset}`));
+  };
+  await Promise.all([listing('zones/?nameserver_id=1'), listing('records/?active=true&fields=id,zone,type,name,fqdn,value,status,active,ttl,managed')]);
+  return { concurrency: opts.concurrency, ms: since(started), requests };
+}
+
+/** What a quick check costs a bare script: both zone listings at once (NetBox's pages, one PowerDNS GET). */
+export async function listingFloor(opts: { url: string; token: string; pdns: Pdns }): Promise<{ ms: number }> {
+  const started = performance.now();
+  const zones = async (): Promise<void> => {
+    let next: string | null = `${opts.url}/api/plugins/netbox-dns/zones/?nameserver_id=1&limit=1000`;
+    while (next) {
+      const res: Response = await fetch(next, { headers: { authorization: `Token ${opts.token}`, accept: 'application/json' } });
+      next = ((await res.json()) as { next: string | null }).next;
+    }
+  };
+  await Promise.all([zones(), listZones(opts.pdns)]);
+  return { ms: since(started) };
 }

@@ -5,7 +5,8 @@
 
 export type ChildCommand =
   | { cmd: 'start'; env: Record<string, string>; logFile: string }
-  | { cmd: 'full' }
+  /** `quick`: the quick reconcile (only zones whose listings moved) instead of the deep one. */
+  | { cmd: 'full'; quick?: boolean }
   | { cmd: 'counters' }
   | { cmd: 'resetPeak' }
   | { cmd: 'idle' }

@@ -1,6 +1,7 @@
 /**
- * `make bench`: scale, latency and cost of netbox-pdns against a real PowerDNS (sqlite3, loopback)
- * and the fake NetBox, each beside its floor (the same work done by a bare script), in one run.
+ * `make bench`: scale, latency and cost of netbox-pdns against a real PowerDNS (loopback; sqlite3, or
+ * gpgsql on a throw-away PostgreSQL with BENCH_BACKEND) and the fake NetBox, each beside its floor
+ * (the same work done by a bare script, on the same backend), in one run.
  * Prints a table and writes the same figures as JSON (path printed). Benchmarks are not tests:
  * nothing here fails on a timing.
  *
@@ -9,8 +10,12 @@
  * (daemon-child.ts) so its RSS and CPU are its own; PowerDNS instances are started fresh per floor.
  *
  * Sizes: BENCH_ZONES (2000), BENCH_RRSETS (50), BENCH_QUICK=1 (a small smoke run), BENCH_OUT (JSON
- * path), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof), BENCH_DAEMON_NODE_ARGS
- * (node flags for the daemon, e.g. --max-old-space-size=128). Any NETBOX_PDNS_*
+ * path), BENCH_BACKEND (sqlite3 | gpgsql | both: the whole run once per backend, then the headline
+ * figures side by side), BENCH_CPU_PROF=1 (profile the daemon child into bench-results/prof),
+ * BENCH_DAEMON_NODE_ARGS (node flags for the daemon, e.g. --max-old-space-size=128), BENCH_REVERSE=0
+ * (no reverse zones, so a change is one zone's instead of NetBox's record + PTR + zone fan-out),
+ * BENCH_SECTIONS=sync (only the cold, no-op, quick and drift sections: what `make bench-curve` runs at
+ * each size). Any NETBOX_PDNS_*
  * variable set here is passed to the daemon (e.g. NETBOX_PDNS_WORKERS=8).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,14 +28,18 @@ import { waitFor } from '../support/wait.js';
 import { FAKE_NETBOX_TOKEN, startFakeNetbox, type FakeNetbox } from '../fakes/netbox/index.js';
 import { benchDiff, createSpecs, desiredZones, loadStore } from './data.js';
 import { bundleDaemon, forkDaemon, diffCounts, meanDurations, sumCounts, type DaemonProc } from './daemon-proc.js';
-import { changeFloor, createFloor, readFloor } from './floors.js';
+import { changeFloor, createFloor, listingFloor, netboxReadFloor, readFloor } from './floors.js';
 import { aRecords, burst, eventLatency, type ARecord } from './events.js';
 import { measureFull } from './sections.js';
 import { listZones, patchZone, replaceA, type Pdns } from './pdns-direct.js';
 import { printTable } from './report.js';
 import { round, since } from './stats.js';
+import { benchBackends, createBenchStorage } from './backend.js';
+import { runEachBackend } from './both.js';
 
 const KEY = 'bench-pdns-api-key-5e1f';
+/** The original Python connector's serial-skipping no-op run at 2,000 zones (issue 17), for comparison. */
+const ORIGINAL_QUICK_MS = 1500;
 const quick = process.env.BENCH_QUICK === '1';
 const intEnv = (name: string, fallback: number): number => {
   const value = Number(process.env[name]);
@@ -49,12 +58,15 @@ const sizes = {
 sizes.driftZones = Math.max(1, Math.round(sizes.zones * 0.01));
 sizes.burstZones = Math.min(sizes.burstZones, sizes.zones);
 
+const backends = benchBackends(process.env.BENCH_BACKEND);
+const storage = createBenchStorage(backends[0] ?? 'sqlite3');
 const servers: PdnsServer[] = [];
 let daemon: DaemonProc | null = null;
 let netbox: FakeNetbox | null = null;
 
+/** A new PowerDNS on the run's backend (on gpgsql: a new database in the run's cluster). */
 async function freshPdns(): Promise<PdnsServer> {
-  const server = await startPdns({ apiKey: KEY });
+  const server = await startPdns({ apiKey: KEY, ...(await storage.pdnsOptions()) });
   servers.push(server);
   return server;
 }
@@ -72,14 +84,14 @@ async function main(): Promise<void> {
   const daemonLog = join(dirname(outFile), `daemon-${stamp}.log`);
   const results: Record<string, unknown> = {
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memGb: round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
-    sizes, quick, startedAt: new Date().toISOString(),
+    sizes, quick, startedAt: new Date().toISOString(), pdnsBackend: storage.describe(),
   };
 
   log(`pure diff: ${sizes.diffZones} zones × ${sizes.diffRrsets} rrsets`);
   results.diff = benchDiff(sizes.diffZones, sizes.diffRrsets);
 
   log(`loading the fake NetBox: ${sizes.zones} zones × ${sizes.rrsets} records`);
-  const store = loadStore(sizes.zones, sizes.rrsets);
+  const store = loadStore(sizes.zones, sizes.rrsets, process.env.BENCH_REVERSE !== '0');
   const specs = createSpecs(desiredZones(store));
   const zoneNames = specs.map((s) => s.name);
   const rrsetsTotal = specs.reduce((n, s) => n + s.rrsets.length, 0);
@@ -94,6 +106,9 @@ async function main(): Promise<void> {
   }
 
   netbox = await startFakeNetbox({ store });
+  log('floor: read all of NetBox (every page, 4 at a time)');
+  const netboxFloor = await netboxReadFloor({ url: netbox.url, token: FAKE_NETBOX_TOKEN, concurrency: 4 });
+  results.netboxReadFloor = netboxFloor;
   const pdns = await freshPdns();
   const script = await bundleDaemon(join(outDir, '.build'));
   const nodeArgs = (process.env.BENCH_DAEMON_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
@@ -105,7 +120,7 @@ async function main(): Promise<void> {
     NETBOX_PDNS_HTTP_HOST: '127.0.0.1', NETBOX_PDNS_HTTP_PORT: String(await freePort()),
     NETBOX_PDNS_MQTT_BROKER_URL: 'embedded', NETBOX_PDNS_EMBEDDED_BROKER_HOST: '127.0.0.1',
     NETBOX_PDNS_EMBEDDED_BROKER_PORT: String(await freePort()), NETBOX_PDNS_MQTT_CLIENT_ID: `netbox-pdns-bench-${process.pid}`,
-    NETBOX_PDNS_SYNC_ON_STARTUP: 'false', NETBOX_PDNS_SYNC_CRONTAB: '0 0 1 1 *', NETBOX_PDNS_LOG_FORMAT: 'json',
+    NETBOX_PDNS_SYNC_ON_STARTUP: 'false', NETBOX_PDNS_SYNC_CRONTAB: '0 0 1 1 *', NETBOX_PDNS_QUICK_SYNC_CRONTAB: 'off', NETBOX_PDNS_LOG_FORMAT: 'json',
     ...passThrough,
   }, daemonLog);
   const base = `http://127.0.0.1:${started.httpPort}`;
@@ -117,14 +132,33 @@ async function main(): Promise<void> {
   const cold = await measureFull(daemon, netbox);
   const inPdns = (await listZones(asPdns(pdns))).length;
   const fastestCreate = Math.min(...createFloors.map((f) => f.ms));
-  results.cold = { ...cold, writtenZones: cold.writtenZones.length, zonesInPdns: inPdns, floors: createFloors, ratio: round(cold.ms / fastestCreate, 2), pdnsRatio: round(cold.pdnsPhaseMs / fastestCreate, 2) };
+  // The floor a bare script meets: read all of NetBox, then create every zone at its best concurrency.
+  const coldFloor = netboxFloor.ms + fastestCreate;
+  results.cold = {
+    ...cold, writtenZones: cold.writtenZones.length, zonesInPdns: inPdns, floors: createFloors, floorWithNetboxMs: round(coldFloor),
+    ratio: round(cold.ms / coldFloor, 2), ratioWithoutNetbox: round(cold.ms / fastestCreate, 2), pdnsRatio: round(cold.pdnsPhaseMs / fastestCreate, 2),
+    msPerZone: round(cold.ms / specs.length, 3),
+  };
 
   log('floor: read every zone');
   const readFloors = [await readFloor(asPdns(pdns), zoneNames, 1), await readFloor(asPdns(pdns), zoneNames, 4)];
   log('no-op full reconcile');
   const noop = await measureFull(daemon, netbox);
   const readConc = readFloors[1]?.ms ?? Number.NaN;
-  results.noop = { ...noop, writtenZones: noop.writtenZones.length, floors: readFloors, ratio: round(noop.ms / readConc, 2), pdnsRatio: round(noop.pdnsPhaseMs / readConc, 2) };
+  const noopFloor = netboxFloor.ms + readConc;
+  results.noop = {
+    ...noop, writtenZones: noop.writtenZones.length, floors: readFloors, floorWithNetboxMs: round(noopFloor),
+    ratio: round(noop.ms / noopFloor, 2), ratioWithoutNetbox: round(noop.ms / readConc, 2), pdnsRatio: round(noop.pdnsPhaseMs / readConc, 2),
+    msPerZone: round(noop.ms / specs.length, 3),
+  };
+
+  log('quick reconcile with nothing changed');
+  const listing = await listingFloor({ url: netbox.url, token: FAKE_NETBOX_TOKEN, pdns: asPdns(pdns) });
+  const quickRun = await measureFull(daemon, netbox, true);
+  results.quick = {
+    ...quickRun, writtenZones: quickRun.writtenZones.length, listingFloorMs: round(listing.ms), ratio: round(quickRun.ms / listing.ms, 2),
+    originalMs: ORIGINAL_QUICK_MS, originalRatio: round(quickRun.ms / ORIGINAL_QUICK_MS, 2), msPerZone: round(quickRun.ms / specs.length, 3),
+  };
 
   log(`drift: ${sizes.driftZones} zones changed directly in PowerDNS`);
   const step = Math.max(1, Math.floor(zoneNames.length / sizes.driftZones));
@@ -134,17 +168,23 @@ async function main(): Promise<void> {
   const onlyThose = drift.writtenZones.length === drifted.length && drift.writtenZones.every((z) => drifted.includes(z));
   results.drift = { ...drift, drifted: drifted.length, onlyDriftedZonesWritten: onlyThose };
 
+  if (process.env.BENCH_SECTIONS === 'sync') {
+    await finish(results, outFile, base);
+    return;
+  }
+
   log('floor: one change by hand (NetBox read + PowerDNS GET + PATCH)');
-  const zone0 = store.listZones()[0];
+  // The changes are made to forward zones' A records (their PTRs follow in the reverse zones).
+  const zones = store.listZones().filter((z) => !z.name.endsWith('.arpa'));
+  const zone0 = zones[0];
   const rec0 = aRecords(store, zone0?.id ?? 0)[0];
   const rec0Value = store.getRecord(rec0?.id ?? 0)?.value ?? '';
   const floorChange = await changeFloor({
-    pdns: asPdns(pdns), dnsPort: pdns.dnsPort, netboxUrl: netbox.url, netboxToken: FAKE_NETBOX_TOKEN, zone: zoneNames[0] ?? '', zoneId: zone0?.id ?? 0,
+    pdns: asPdns(pdns), dnsPort: pdns.dnsPort, netboxUrl: netbox.url, netboxToken: FAKE_NETBOX_TOKEN, zone: `${zone0?.name ?? ''}.`, zoneId: zone0?.id ?? 0,
     fqdn: rec0?.fqdn ?? '', originalIp: rec0Value, n: sizes.latencyChanges,
   });
 
   const client = await mqtt.connectAsync(started.brokerUrl, { protocolVersion: 4, clientId: `bench-pub-${process.pid}` });
-  const zones = store.listZones();
   log(`event latency: ${sizes.latencyChanges} sequential changes`);
   const latencyRecords = zones.slice(1).map((z) => aRecords(store, z.id)[0]).filter((r): r is ARecord => r !== undefined);
   let before = await daemon.counters();
@@ -176,7 +216,14 @@ async function main(): Promise<void> {
   };
   await client.endAsync();
 
-  const final = await daemon.counters();
+  await finish(results, outFile, base);
+}
+
+async function finish(results: Record<string, unknown>, outFile: string, base: string): Promise<void> {
+  // What the daemon found (its /status): the backend it detected and the write concurrency it used.
+  const target = ((await (await fetch(`${base}/status`)).json()) as { targets?: Record<string, { backend?: string; write_concurrency?: number }> }).targets?.default;
+  results.pdnsBackend = { ...storage.describe(), detected: target?.backend ?? null, writeConcurrency: target?.write_concurrency ?? null };
+  const final = await (daemon as DaemonProc).counters();
   results.daemon = { ...(results.daemon as object), maxRssMb: round(final.maxRssMb), cpuMs: round(final.cpuMs) };
   results.finishedAt = new Date().toISOString();
   writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -188,10 +235,17 @@ async function cleanup(): Promise<void> {
   await daemon?.stop().catch(() => undefined);
   await netbox?.close().catch(() => undefined);
   for (const s of servers) await s.stop().catch(() => undefined);
+  await storage.close().catch(() => undefined);
 }
 
 const t0 = performance.now();
-main().then(
+const run = backends.length > 1
+  ? () => {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return runEachBackend(backends, (b) => resolve(join('bench-results', `bench-${stamp}-${b}.json`)));
+  }
+  : main;
+run().then(
   async () => {
     await cleanup();
     log(`done in ${round(since(t0) / 1000)} s`);

@@ -33,7 +33,7 @@ export interface SyncSection {
 }
 
 /** Runs one full reconcile in the daemon and measures it. */
-export async function measureFull(daemon: DaemonProc, netbox: FakeNetbox): Promise<SyncSection> {
+export async function measureFull(daemon: DaemonProc, netbox: FakeNetbox, quick = false): Promise<SyncSection> {
   await daemon.resetPeak();
   const before = await daemon.counters();
   netbox.resetRequests();
@@ -48,7 +48,7 @@ export async function measureFull(daemon: DaemonProc, netbox: FakeNetbox): Promi
       netboxDoneAt = performance.now();
     }
   }, 2);
-  const result: FullReply = await daemon.full().finally(() => clearInterval(watch));
+  const result: FullReply = await daemon.full(quick).finally(() => clearInterval(watch));
   const ms = since(started);
   const cpuUsed = process.cpuUsage(cpu);
   const after = await daemon.counters();

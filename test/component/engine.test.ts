@@ -73,6 +73,17 @@ describe('component: engine', () => {
     expect(h.netbox.reads.filter((r) => r === 'findZones')).to.have.length(2);
   });
 
+  it("a full reconcile's result drops each zone's plan once the zone is done, unless asked to keep them (the CLI)", async () => {
+    const h = harness();
+    netboxZone(h.store, 'p.example', [['www', 'A', '192.0.2.1']]);
+    const daemonRun = await h.engine.fullReconcile('cron');
+    expect(daemonRun.zones.map((z) => [z.outcome, z.plan])).to.deep.equal([['created', undefined]]);
+    expect(h.results[0]?.plan?.creates.length).to.be.greaterThan(0); // observers saw it first
+    netboxZone(h.store, 'q.example', [['www', 'A', '192.0.2.1']]);
+    const cliRun = await h.engine.fullReconcile('cli', { keepPlans: true });
+    expect(cliRun.zones.find((z) => z.zone === 'q.example.')?.plan?.creates.length).to.be.greaterThan(0);
+  });
+
   it('a PowerDNS target whose zone list cannot be read fails alone; the other converges', async () => {
     const h = harness({ targets: [{ name: 'dc1' }, { name: 'dc2' }] });
     netboxZone(h.store, 'a.example', [['www', 'A', '192.0.2.1']]);

@@ -5,6 +5,8 @@
  */
 import { parseProtectRules } from '../../src/core/protect.js';
 import type { AdoptionMode } from '../../src/core/plan.js';
+import type { TransferPolicy } from '../../src/core/transfer.js';
+import type { PdnsTsigKey } from '../../src/pdns/types.js';
 import { createEngine, type Engine } from '../../src/reconcile/engine.js';
 import type { EngineObserver, Target, ZoneResult } from '../../src/reconcile/types.js';
 import { createZoneLock } from '../../src/reconcile/zone-lock.js';
@@ -26,6 +28,9 @@ export interface TargetSpec {
   minRrsetsForThreshold?: number;
   /** The NetBox nameserver whose zones the target serves (default 1, ns1.example.net). */
   nameserverId?: number;
+  catalog?: string;
+  transfer?: TransferPolicy;
+  tsigKey?: PdnsTsigKey;
 }
 
 export interface Harness {
@@ -46,10 +51,12 @@ export function targetFor(pdns: MemoryPdns, spec: TargetSpec = {}): Target {
     policy: {
       ownerId: OWNER, adoption: spec.adoption ?? 'safe', zoneKind: spec.zoneKind ?? 'Native',
       protect: parseProtectRules(spec.protect ?? '_acme-challenge.*:TXT'), recordOwnership: spec.recordOwnership ?? false,
+      ...(spec.catalog !== undefined ? { catalog: spec.catalog } : {}), ...(spec.transfer ? { transfer: spec.transfer } : {}),
     },
     thresholds: { maxChangeRatio: spec.maxChangeRatio ?? 0.3, minRrsetsForThreshold: spec.minRrsetsForThreshold ?? 10, maxZoneDeleteRatio: 0.1 },
     notify: true,
     scope: { nameserverId: spec.nameserverId ?? 1 },
+    ...(spec.tsigKey ? { tsigKey: spec.tsigKey } : {}),
   };
 }
 

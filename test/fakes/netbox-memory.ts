@@ -10,7 +10,7 @@ import type { NetboxRecord, NetboxZone } from '../../src/netbox/types.js';
 import { UpstreamError } from '../../src/util/errors.js';
 import type { FakeNetboxStore } from './netbox/index.js';
 
-export type NetboxRead = 'listZones' | 'findZones' | 'listRecords' | 'listRecordsByZoneName';
+export type NetboxRead = 'listZones' | 'findZones' | 'listRecords' | 'listRecordsByZoneName' | 'zonesWithRecordsChangedSince';
 
 export class MemoryNetbox implements NetboxSource {
   readonly reads: NetboxRead[] = [];
@@ -59,10 +59,10 @@ export class MemoryNetbox implements NetboxSource {
     return (await this.enter('listZones')) === 'empty' ? [] : this.ours();
   }
 
-  async findZones(name: string): Promise<NetboxZone[]> {
+  async findZones(names: string[]): Promise<NetboxZone[]> {
     if ((await this.enter('findZones')) === 'empty') return [];
-    const wanted = name.replace(/\.$/, '').toLowerCase();
-    return this.ours().filter((z) => z.name.toLowerCase() === wanted);
+    const wanted = new Set(names.map((n) => n.replace(/\.$/, '').toLowerCase()));
+    return this.ours().filter((z) => wanted.has(z.name.toLowerCase()));
   }
 
   async listRecords(zoneIds: number[]): Promise<Map<number, NetboxRecord[]>> {
@@ -80,10 +80,18 @@ export class MemoryNetbox implements NetboxSource {
     return [...this.store.db.policies.values()].map((p) => policyRest(this.store.db, p, '') as unknown as SourceDnssecPolicy);
   }
 
-  async listRecordsByZoneName(name: string): Promise<NetboxRecord[] | null> {
+  async listRecordsByZoneName(names: string[]): Promise<NetboxRecord[] | null> {
     const empty = (await this.enter('listRecordsByZoneName')) === 'empty';
-    const zones = this.store.listZones().filter((z) => z.name === name);
-    if (zones.length === 0) return null;
+    const all = this.store.listZones();
+    // Like NetBox's ModelMultipleChoiceFilter: one unknown name fails the whole request.
+    if (names.some((name) => !all.some((z) => z.name === name))) return null;
+    const zones = all.filter((z) => names.includes(z.name));
     return empty ? [] : zones.flatMap((z) => this.records(z.id));
+  }
+
+  async zonesWithRecordsChangedSince(since: Date): Promise<Set<number>> {
+    const empty = (await this.enter('zonesWithRecordsChangedSince')) === 'empty';
+    if (empty) return new Set();
+    return new Set(this.store.listRecords().filter((r) => Date.parse(r.last_updated ?? '') >= since.getTime()).map((r) => r.zone.id));
   }
 }

@@ -9,13 +9,16 @@
  * and content refusals can be injected, and every call is logged.
  */
 import { UpstreamError } from '../../src/util/errors.js';
-import type { PdnsApi, PdnsComment, PdnsCryptokey, PdnsRRset, PdnsRRsetChange, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from '../../src/pdns/types.js';
+import type {
+  PdnsApi, PdnsComment, PdnsCryptokey, PdnsMetadata, PdnsRRset, PdnsRRsetChange, PdnsTsigKey, PdnsZone, PdnsZoneCreate, PdnsZoneFields, PdnsZoneSummary,
+} from '../../src/pdns/types.js';
 
 export interface PdnsCall {
-  op: 'listZones' | 'getZone' | 'createZone' | 'patchRRsets' | 'updateZone' | 'deleteZone' | 'notify' | 'serverInfo';
+  op: 'listZones' | 'getZone' | 'createZone' | 'patchRRsets' | 'updateZone' | 'deleteZone' | 'notify' | 'serverInfo'
+    | 'getMetadata' | 'setMetadata' | 'getTsigKey' | 'putTsigKey' | 'bumpSerial';
   zone?: string;
   changes?: PdnsRRsetChange[];
-  fields?: Record<string, string>;
+  fields?: PdnsZoneFields;
 }
 
 type Gate = () => Promise<void>;
@@ -27,6 +30,11 @@ const refusal = (op: string, message: string): UpstreamError =>
 export class MemoryPdns implements PdnsApi {
   readonly zones = new Map<string, PdnsZone>();
   readonly calls: PdnsCall[] = [];
+  /** Zone metadata by zone, then kind. */
+  readonly metadata = new Map<string, Map<string, string[]>>();
+  readonly tsigKeys = new Map<string, PdnsTsigKey>();
+  /** Unix seconds for EPOCH serial bumps. */
+  nowSeconds = (): number => Math.floor(Date.now() / 1000);
   /** Errors thrown by the next calls of an operation, in order. */
   private readonly faults = new Map<PdnsCall['op'], Error[]>();
   /** Content PowerDNS "cannot parse": a REPLACE holding it is refused with this message. */
@@ -53,7 +61,7 @@ export class MemoryPdns implements PdnsApi {
   }
 
   writes(): PdnsCall[] {
-    return this.calls.filter((c) => c.op !== 'listZones' && c.op !== 'getZone' && c.op !== 'serverInfo');
+    return this.calls.filter((c) => !['listZones', 'getZone', 'serverInfo', 'getMetadata', 'getTsigKey'].includes(c.op));
   }
 
   private async enter(call: PdnsCall): Promise<void> {
@@ -68,9 +76,7 @@ export class MemoryPdns implements PdnsApi {
     return this.zones.get(lower(name.endsWith('.') ? name : `${name}.`));
   }
 
-  /** Zone metadata (no backend DNSSEC switch here: key calls answer as PowerDNS does without it). */
-  readonly metadata = new Map<string, Map<string, string[]>>();
-
+  // No backend DNSSEC switch here: key calls answer as PowerDNS does without it.
   async listCryptokeys(zone: string): Promise<PdnsCryptokey[]> {
     if (!this.zone(zone)) throw new UpstreamError('PowerDNS listCryptokeys: HTTP 404', 'pdns', 'terminal', { operation: 'listCryptokeys', status: 404 });
     return [];
@@ -86,17 +92,6 @@ export class MemoryPdns implements PdnsApi {
 
   async deleteCryptokey(): Promise<void> {
     return undefined;
-  }
-
-  async listMetadata(zone: string): Promise<Array<{ kind: string; metadata: string[] }>> {
-    return [...(this.metadata.get(lower(zone)) ?? new Map<string, string[]>())].map(([kind, metadata]) => ({ kind, metadata }));
-  }
-
-  async setMetadata(zone: string, kind: string, values: string[]): Promise<void> {
-    const m = this.metadata.get(lower(zone)) ?? new Map<string, string[]>();
-    if (values.length === 0) m.delete(kind);
-    else m.set(kind, [...values]);
-    this.metadata.set(lower(zone), m);
   }
 
   async rectify(): Promise<void> {
@@ -130,7 +125,10 @@ export class MemoryPdns implements PdnsApi {
     const name = lower(spec.name);
     const hasApexNs = spec.rrsets.some((r) => lower(r.name) === name && r.type === 'NS');
     if (spec.nameservers.length > 0 && hasApexNs) throw refusal('createZone', 'Nameservers list MUST NOT be mixed with zone-level NS in rrsets');
-    const zone: PdnsZone = { id: name, name, kind: spec.kind, account: spec.account, serial: 0, soa_edit_api: spec.soa_edit_api, rrsets: [] };
+    const zone: PdnsZone = {
+      id: name, name, kind: spec.kind, account: spec.account, serial: 0, soa_edit_api: spec.soa_edit_api, rrsets: [],
+      catalog: spec.catalog ?? '', master_tsig_key_ids: spec.master_tsig_key_ids ?? [],
+    };
     // POST is atomic on 422, like PATCH.
     const rrsets = this.applied(zone, spec.rrsets.map((r) => ({ ...r, changetype: 'REPLACE' as const })), 'createZone');
     zone.rrsets = rrsets;
@@ -155,13 +153,46 @@ export class MemoryPdns implements PdnsApi {
     z.serial = this.serialOf(z);
   }
 
-  async updateZone(zone: string, fields: Record<string, string>): Promise<void> {
+  async updateZone(zone: string, fields: PdnsZoneFields): Promise<void> {
     await this.enter({ op: 'updateZone', zone, fields });
     const z = this.zone(zone);
     if (!z) throw new UpstreamError(`PowerDNS PUT /zones/${zone}: HTTP 404: Not Found`, 'pdns', 'zone-missing', { operation: 'updateZone', status: 404 });
     if (fields.account !== undefined) z.account = fields.account;
     if (fields.kind !== undefined) z.kind = fields.kind.toLowerCase() === 'primary' ? 'Master' : fields.kind;
     if (fields.soa_edit_api !== undefined) z.soa_edit_api = fields.soa_edit_api;
+    if (fields.catalog !== undefined) z.catalog = fields.catalog;
+    if (fields.master_tsig_key_ids !== undefined) z.master_tsig_key_ids = fields.master_tsig_key_ids;
+  }
+
+  async getMetadata(zone: string): Promise<PdnsMetadata[]> {
+    await this.enter({ op: 'getMetadata', zone });
+    return [...(this.metadata.get(lower(zone)) ?? new Map<string, string[]>())].map(([kind, metadata]) => ({ kind, metadata: [...metadata] }));
+  }
+
+  async setMetadata(zone: string, kind: string, values: string[]): Promise<void> {
+    await this.enter({ op: 'setMetadata', zone });
+    const m = this.metadata.get(lower(zone)) ?? new Map<string, string[]>();
+    if (values.length === 0) m.delete(kind);
+    else m.set(kind, [...values]);
+    this.metadata.set(lower(zone), m);
+  }
+
+  async getTsigKey(name: string): Promise<PdnsTsigKey | null> {
+    await this.enter({ op: 'getTsigKey' });
+    const key = this.tsigKeys.get(name);
+    return key ? { ...key } : null;
+  }
+
+  async putTsigKey(key: PdnsTsigKey): Promise<void> {
+    await this.enter({ op: 'putTsigKey' });
+    this.tsigKeys.set(key.name, { ...key });
+  }
+
+  async bumpSerial(zone: string): Promise<void> {
+    await this.enter({ op: 'bumpSerial', zone });
+    const z = this.zone(zone);
+    if (!z) throw new UpstreamError(`PowerDNS PATCH /zones/${zone}: HTTP 404: Not Found`, 'pdns', 'zone-missing', { operation: 'bumpSerial', status: 404 });
+    if (z.soa_edit_api === 'EPOCH') z.serial = this.nowSeconds();
   }
 
   async deleteZone(zone: string): Promise<void> {

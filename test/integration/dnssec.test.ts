@@ -95,7 +95,7 @@ describe('DNSSEC from NetBox policies (real PowerDNS, delv, ldns-verify-zone)', 
       // Served NSEC3PARAM flags are always 0 (RFC 5155 §4.1.2: opt-out shows in the NSEC3 records).
       expect(await servedNsec3param(env.pdns.dnsPort, `${c.zone}.`), c.zone).to.match(c.nsec3.use_nsec3 ? /^1 0 \d+ / : /^$/);
       expect(await servedDnskeys(env.pdns.dnsPort, `${c.zone}.`)).to.have.length(c.keys.length);
-      const meta = await env.direct.client.listMetadata(`${c.zone}.`);
+      const meta = await env.direct.client.getMetadata(`${c.zone}.`);
       expect(meta.find((m) => m.kind === 'PUBLISH-CDS')?.metadata).to.deep.equal(['2']);
       expect(meta.find((m) => m.kind === 'PUBLISH-CDNSKEY')?.metadata).to.deep.equal(['1']);
       await expectValid(c.zone);
@@ -155,7 +155,7 @@ describe('DNSSEC from NetBox policies (real PowerDNS, delv, ldns-verify-zone)', 
     const approved = await core.engine.reconcileZone('split-rsa.example.', { trigger: 'cli', force: true });
     expect(approved[0]?.outcome).to.equal('changed');
     expect(await keysOf('split-rsa.example')).to.deep.equal([]);
-    const meta = await env.direct.client.listMetadata('split-rsa.example.');
+    const meta = await env.direct.client.getMetadata('split-rsa.example.');
     expect(meta.map((m) => m.kind).filter((k) => k.startsWith('X-') || k.startsWith('PUBLISH'))).to.deep.equal([]);
     expect((await reconcile()).zones.find((r) => r.zone === 'split-rsa.example.')?.outcome).to.equal('unchanged');
   });

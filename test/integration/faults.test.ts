@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { startSyncEnv, type SyncEnv } from '../support/sync-env.js';
 import { startDaemon, API_KEY, type RunningDaemon } from '../support/daemon-env.js';
-import type { FaultProxy } from '../support/fault-proxy.js';
+import { timeWrites } from '../support/write-spans.js';
 import { queryDns } from '../support/dns.js';
 import { waitFor } from '../support/wait.js';
 import { pdnsZoneId } from '../../src/pdns/zone-id.js';
@@ -18,35 +18,6 @@ import type { WebhookEnvelope } from '../fakes/netbox/index.js';
 const ZONES = ['pf-a.example', 'pf-b.example', 'pf-c.example', 'pf-d.example', 'pf-e.example'];
 const RETRY_LINE = /^Function (\w+) failed \(attempt [12]\/3\): .+\. Retrying in \d+\.\ds$/;
 const GAVE_UP_LINE = /^Function (\w+) failed after 3 attempts: .+/;
-
-/** A write's life as the proxy saw it: from its arrival to its answer (or failure). */
-interface Span { method: string; url: string; start: number; end?: number }
-
-/**
- * Times every non-GET request through the proxy without changing it: the proxy logs an entry when
- * a request arrives and sets its `status`/`outcome` when it is answered, so intercepting those two
- * gives each write's in-flight interval.
- */
-function timeWrites(proxy: FaultProxy): Span[] {
-  const spans: Span[] = [];
-  const original = proxy.requests.push.bind(proxy.requests);
-  proxy.requests.push = (...entries) => {
-    for (const entry of entries) {
-      if (entry.method === 'GET') continue;
-      const span: Span = { method: entry.method, url: entry.url, start: performance.now() };
-      spans.push(span);
-      for (const key of ['status', 'outcome'] as const) {
-        let value = entry[key];
-        Object.defineProperty(entry, key, {
-          enumerable: true, configurable: true, get: () => value,
-          set: (v: typeof value) => { value = v; if (key === 'status' || v !== 'forwarded') span.end ??= performance.now(); },
-        });
-      }
-    }
-    return original(...entries);
-  };
-  return spans;
-}
 
 describe('faults: PowerDNS', function () {
   this.timeout(90_000);
@@ -192,7 +163,7 @@ describe('faults: PowerDNS', function () {
     expect(writes.filter((w) => w.method === 'PATCH').length).to.be.at.least(ZONES.length);
     expect(writes.every((w) => w.end !== undefined), 'every write answered').to.equal(true);
     // A PATCH/PUT/DELETE is alone in flight; only zone creates (POST) may overlap one another
-    // (src/pdns/http.ts: they never fail concurrently on sqlite, and serialising them is slow).
+    // (src/pdns/write-gate.ts: they never fail concurrently on sqlite, and serialising them is slow).
     const overlaps: string[] = [];
     for (const [i, cur] of writes.entries()) {
       for (const prev of writes.slice(0, i)) {

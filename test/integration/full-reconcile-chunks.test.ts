@@ -11,6 +11,7 @@ import { systemClock } from '../../src/util/clock.js';
 import type { NetboxSource } from '../../src/netbox/source.js';
 import { createTargetMemory } from '../../src/reconcile/memory.js';
 import { createReadLedger } from '../../src/reconcile/ledger.js';
+import { createZoneReader } from '../../src/reconcile/read.js';
 import { runZoneTask } from '../../src/reconcile/zone-task.js';
 
 describe('full reconcile in chunks', function () {
@@ -47,7 +48,7 @@ describe('full reconcile in chunks', function () {
     const settings = { dryRun: false };
     const result = await runFullReconcile({
       netbox, targets, logger, clock: systemClock, settings, ledger, concurrency: 4, recordChunkZones: 1,
-      runZone: (zone, options) => runZoneTask(zone, { netbox, targets, logger, clock: systemClock, settings, ledger }, options),
+      runZone: (zone, options) => runZoneTask(zone, { reader: createZoneReader(netbox, targets.map((t) => t.target.scope)), targets, logger, clock: systemClock, settings, ledger }, options),
     }, 'cli');
     expect(result.outcome).to.equal('failure');
     expect(result.error).to.match(/403/);

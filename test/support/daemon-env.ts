@@ -39,6 +39,8 @@ export async function startDaemon(env: SyncEnv, overrides: Record<string, string
     NETBOX_PDNS_MQTT_BROKER_URL: 'embedded',
     NETBOX_PDNS_EMBEDDED_BROKER_PORT: String(await freePort()),
     NETBOX_PDNS_MQTT_RECONNECT_DELAY: '0.1',
+    // A quick reconcile every minute would make counts depend on the wall clock; tests that want it set it.
+    NETBOX_PDNS_QUICK_SYNC_CRONTAB: 'off',
     NETBOX_PDNS_MQTT_CLIENT_ID: `netbox-pdns-test-${process.pid}-${Math.random().toString(16).slice(2, 8)}`,
     NETBOX_PDNS_WEBHOOK_SECRET: WEBHOOK_SECRET,
     NETBOX_PDNS_API_KEY: API_KEY,

@@ -12,7 +12,7 @@ import type { UpstreamRequestInfo, UpstreamRetryInfo } from '../../src/upstream/
 import { createRetrier } from '../../src/upstream/retry.js';
 
 export const API_KEY = 'it-secret-key-7f3a9c51';
-export const ENDPOINTS = new Set(['server', 'zones', 'zone', 'zone_notify']);
+export const ENDPOINTS = new Set(['server', 'config', 'zones', 'zone', 'zone_notify']);
 
 /** A zone body with a real SOA (serial kept: soa_edit_api "") and one NS, plus `extra`. */
 export function soaAndNs(zone: string, extra: PdnsRRsetChange[] = []): PdnsZoneCreate {

@@ -7,6 +7,7 @@ import { buildCore, type Core } from '../../src/app/core.js';
 import { createMemoryLogger } from '../../src/util/log.js';
 import { systemClock, type Clock } from '../../src/util/clock.js';
 import { startPdns, type PdnsServer } from './pdns-server.js';
+import type { PdnsBackendKind } from './pdns-backend.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
 import { startFakeNetbox, FAKE_NETBOX_TOKEN, type FakeNetbox } from '../fakes/netbox/index.js';
 import { makeClient, type TestClient } from './pdns-fixtures.js';
@@ -33,8 +34,13 @@ export interface SyncEnv {
   stop(): Promise<void>;
 }
 
-export async function startSyncEnv(opts: { maxPageSize?: number; dnssec?: boolean } = {}): Promise<SyncEnv> {
-  const pdns = await startPdns({ apiKey: PDNS_KEY, ...(opts.dnssec ? { dnssec: true } : {}) });
+/**
+ * `backend`: PowerDNS's storage, sqlite3 by default; pgsql starts a private PostgreSQL, stopped with the env.
+ * `pdns`: use this running PowerDNS (started with PDNS_KEY as its API key, e.g. the primary of a
+ * replication pair) instead of starting one; it is left running on stop. `dnssec`: the backend's DNSSEC switch.
+ */
+export async function startSyncEnv(opts: { maxPageSize?: number; backend?: PdnsBackendKind; pdns?: PdnsServer; dnssec?: boolean } = {}): Promise<SyncEnv> {
+  const pdns = opts.pdns ?? await startPdns({ apiKey: PDNS_KEY, backend: opts.backend ?? 'sqlite3', ...(opts.dnssec ? { dnssec: true } : {}) });
   const proxy = await startFaultProxy(pdns.apiUrl);
   const netbox = await startFakeNetbox({ ...(opts.maxPageSize ? { maxPageSize: opts.maxPageSize } : {}) });
   netbox.store.createNameserver({ name: 'ns1.example.net' });
@@ -70,7 +76,7 @@ export async function startSyncEnv(opts: { maxPageSize?: number; dnssec?: boolea
     async stop() {
       await netbox.close();
       await proxy.close();
-      await pdns.stop();
+      if (!opts.pdns) await pdns.stop();
     },
   };
 }

@@ -12,8 +12,19 @@ export const UPSTREAM_ROWS: RowSpec[] = [
         title: 'PowerDNS servers up',
         description: 'Whether each PowerDNS server answered its last request (alert NetboxPdnsServerDown). One server down delays nobody else.',
         unit: 'bool_yes_no',
-        width: 24,
+        width: 12,
         targets: [{ expr: `min by (instance, server) (${sel('server_up')})`, legend: '{{instance}} {{server}}' }],
+      },
+      {
+        kind: 'timeseries',
+        title: 'PowerDNS writes in flight',
+        description: 'Writes running on each PowerDNS server, and how many PATCH/PUT/DELETE its write gate allows at once: 1 on sqlite (concurrent writes fail there), 8 on PostgreSQL/MySQL under pdns_concurrent_writes=auto.',
+        unit: 'short',
+        width: 12,
+        targets: [
+          { expr: `max by (instance, server) (${sel('pdns_writes_in_flight')})`, legend: 'in flight {{instance}} {{server}}' },
+          { expr: `max by (instance, server) (${sel('pdns_write_concurrency')})`, legend: 'allowed {{instance}} {{server}}' },
+        ],
       },
       {
         kind: 'timeseries',

@@ -248,5 +248,28 @@ export const DASHBOARD_ROWS: RowSpec[] = [
       },
     ],
   },
+  {
+    title: 'Replication',
+    description: 'Whether the secondaries serve what the primary does: SOA serials of our zones queried over DNS on each configured secondary (empty without secondaries).',
+    panels: [
+      {
+        kind: 'stat',
+        title: 'Zones lagging on secondaries',
+        description: 'Zones whose serial on some secondary is behind the primary (or not served there) at the last check; NOTIFY and AXFR take about a second, so anything lasting is a problem (alert NetboxPdnsSecondaryLagging).',
+        unit: 'none',
+        width: 6,
+        targets: [{ expr: `max by (instance) (${sel('secondary_zones_lagging')})`, legend: '{{instance}}' }],
+        thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 1 }],
+      },
+      {
+        kind: 'timeseries',
+        title: 'Lagging zones per secondary',
+        description: 'Per secondary: zones behind the primary at each check. /status replication.secondaries lists them with both serials and since when.',
+        unit: 'none',
+        width: 18,
+        targets: [{ expr: `max by (instance, secondary) (${sel('secondary_zones_lagging')})`, legend: '{{instance}} {{secondary}}' }],
+      },
+    ],
+  },
   ...UPSTREAM_ROWS,
 ];

@@ -118,7 +118,27 @@ function interpretRecord(envelope: WebhookEnvelope, filter: OwnershipFilter, met
   // Records carry no nameserver list: the zone task checks the zone against our nameserver.
   const key = zoneKey(zone.name, false, 'record zone');
   if (isRejection(key)) return key;
-  return { kind: 'zones', zones: [key], ...meta };
+  return { kind: 'zones', zones: dedupeKeys([key, ...relatedZones(envelope.data, filter)]), ...meta };
+}
+
+/**
+ * The zones of the record's PTR (an A/AAAA's `ptr_record`) and of the address records a PTR stands
+ * for (`address_records`): NetBox changed them in the same request, and their own events arrive
+ * after this one. Naming them now lets both zones be read and written at once instead of one after
+ * the other. Only a hint: anything malformed or out of our views is left out, never rejected.
+ */
+function relatedZones(data: Record<string, unknown>, filter: OwnershipFilter): ZoneKey[] {
+  const related = [data.ptr_record, ...(Array.isArray(data.address_records) ? data.address_records.slice(0, 100) : [])];
+  const keys: ZoneKey[] = [];
+  for (const record of related) {
+    const zone = (record as { zone?: unknown } | null | undefined)?.zone as { name?: unknown; view?: { id?: unknown } | null } | undefined;
+    if (typeof zone?.name !== 'string') continue;
+    const view = zone.view?.id;
+    if (typeof view === 'number' && !filter.scopes.some((s) => s.viewId === undefined || s.viewId === view)) continue;
+    const key = zoneKey(zone.name, false, 'related zone');
+    if (!isRejection(key)) keys.push(key);
+  }
+  return keys;
 }
 
 type Membership = 'ours' | Extract<IgnoreReason, 'other_nameserver' | 'other_view'>;

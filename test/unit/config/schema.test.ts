@@ -47,7 +47,7 @@ describe('config: schema', () => {
       expect(o.required && o.default !== undefined, o.key).to.equal(false);
     }
     expect(options.filter((o) => o.secret).map((o) => o.key)).to.deep.equal(
-      ['nb_token', 'pdns_token', 'api_key', 'status_token', 'webhook_secret', 'mqtt_password'],
+      ['nb_token', 'pdns_token', 'tsig_secret', 'api_key', 'status_token', 'webhook_secret', 'mqtt_password'],
     );
     expect(options.filter((o) => o.required).map((o) => o.key)).to.deep.equal(
       ['nb_url', 'nb_token', 'nb_ns_id', 'pdns_url', 'pdns_token'],

@@ -4,7 +4,7 @@ import type { ZoneResult } from '../../../src/reconcile/types.js';
 import { ManualClock } from '../../support/manual-clock.js';
 
 const extra: StatusExtra = {
-  scheduler: { running: true, next_run: '2025-01-01T06:00:00.000Z' },
+  scheduler: { running: true, next_run: '2025-01-01T06:00:00.000Z', next_quick_run: null },
   mqtt: { enabled: false },
   queue: { pending: 2, running: 1 },
   lock_contention_events: 3,

@@ -6,6 +6,7 @@ import {
   REQUEST_ID,
   VERSIONS,
   envelope,
+  nestedZone,
   pythonJson,
   recordData,
   recordSnapshot,
@@ -184,5 +185,34 @@ describe('events: record envelopes', () => {
     const expected = { ...zones('updated', ['example.com.']) };
     expect(interpreter.interpret(topic('updated'), JSON.stringify(body))).to.deep.equal(expected);
     expect(interpreter.interpret(topic('object_updated'), JSON.stringify(body))).to.deep.equal(expected);
+  });
+
+  describe('zones the same NetBox request changed, named from the first event', () => {
+    const interpreter = createEventInterpreter({
+      eventsPrefix: 'netbox', compactPrefix: 'dns/zones', nameserverId: OUR_NS, viewId: 1, maxPayloadBytes: 1 << 20,
+    });
+    const brief = (r: RecordSpec, view?: number): Record<string, unknown> => ({ id: r.id, type: r.type, name: r.name, value: r.value, zone: nestedZone(r.zoneId, r.zoneName, view ?? 1) });
+
+    it("an A record's event names its PTR's reverse zone too", () => {
+      const data = { ...recordData(A), ptr_record: brief(PTR) };
+      const body = envelope('4.5', 'netbox_dns.record', 'updated', data, recordSnapshot(A), recordSnapshot(A));
+      expect(summary(interpreter.interpret(topic('updated'), JSON.stringify(body)))).to.deep.equal(
+        zones('updated', ['example.com.', '2.0.192.in-addr.arpa.']));
+    });
+
+    it("a PTR's event names the zones of the address records it stands for, once each", () => {
+      const other: RecordSpec = { ...A, id: 106, name: 'web', zoneName: 'example.org', zoneId: 8 };
+      const data = { ...recordData(PTR), address_records: [brief(A), brief(other), brief({ ...A, id: 107, name: 'alias' })] };
+      const body = envelope('4.5', 'netbox_dns.record', 'updated', data, recordSnapshot(PTR), recordSnapshot(PTR));
+      expect(summary(interpreter.interpret(topic('updated'), JSON.stringify(body)))).to.deep.equal(
+        zones('updated', ['2.0.192.in-addr.arpa.', 'example.com.', 'example.org.']));
+    });
+
+    it('leaves out related zones of another view and malformed hints, never rejecting the event for them', () => {
+      const data = { ...recordData(PTR), address_records: [brief(A, OTHER_VIEW), { zone: { name: 42 } }, 'junk', { zone: { name: 'bad..name' } }] };
+      const body = envelope('4.5', 'netbox_dns.record', 'updated', data, recordSnapshot(PTR), recordSnapshot(PTR));
+      expect(summary(interpreter.interpret(topic('updated'), JSON.stringify(body)))).to.deep.equal(
+        zones('updated', ['2.0.192.in-addr.arpa.']));
+    });
   });
 });
