@@ -91,3 +91,10 @@ export async function verifyZone(port: number, zone: string): Promise<ZoneVerifi
 export async function servedNsec3param(port: number, zone: string): Promise<string> {
   return (await dig(port, ['+short', '+norec', zone, 'NSEC3PARAM'])).trim();
 }
+
+/** Key tags of the RRSIGs served for `name type`, sorted (which keys sign it). */
+export async function servedRrsigTags(port: number, name: string, type: string): Promise<number[]> {
+  const out = await dig(port, ['+dnssec', '+norec', '+noall', '+answer', name, type]);
+  return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f[3] === 'RRSIG' && f[4] === type.toUpperCase())
+    .map((f) => Number(f[10])).sort((a, b) => a - b);
+}
