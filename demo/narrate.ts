@@ -140,6 +140,7 @@ export function showWhereNext(s: Sandbox, plan: { code: number }): void {
   const rel = relative(s.root, s.workDir) || '.';
   const cli = s.daemon.cli.join(' ');
   say('3. Where to look next');
+  say(`   Status page:       ${s.daemon.base}/ (in a browser)`);
   say(`   Health and state:  curl ${s.daemon.base}/status`);
   say(`   Prometheus:        curl ${s.daemon.base}/metrics`);
   say(`   Ask PowerDNS:      dig @127.0.0.1 -p ${s.pdns.dnsPort} www.example.com`);

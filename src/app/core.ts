@@ -26,6 +26,7 @@ import { parseResolver, queryDs, type DsResolver } from '../upstream/dns-ds.js';
 
 /** The parent's DS, asked of the configured server (a failure is "unknown", never "absent"). */
 const dsQuery = (resolver: DsResolver) => (zone: string): Promise<string[] | null> => queryDs(resolver, zone);
+import { createAuditTrail, type AuditTrail } from '../observability/audit-trail.js';
 
 export interface CoreDeps {
   logger: Logger;
@@ -45,6 +46,8 @@ export interface Core {
   netbox: NetboxSource;
   targets: Target[];
   engine: Engine;
+  /** Every write to PowerDNS, recorded (log, optional audit file, recent entries). */
+  audit: AuditTrail;
   lockStats(): { contentionEvents: number };
   /** Each target's write gate by target name: its backend, concurrency and writes in flight. */
   pdnsWrites: ReadonlyMap<string, PdnsClient['writes']>;
@@ -147,6 +150,10 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     ...(deps.lockObserver ? { observer: deps.lockObserver } : {}),
   });
   const targets = config.targets.map((t, i) => targetOf(config, t, clients[i] as PdnsApi));
+  const audit = createAuditTrail({
+    logger: deps.logger,
+    ...(config.audit_file ? { file: { path: config.audit_file, maxBytes: config.audit_file_max_bytes, keep: config.audit_file_keep } } : {}),
+  });
   const engine = createEngine({
     netbox, targets, lock,
     settings: { dryRun: config.dry_run },
@@ -155,11 +162,12 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     workers: config.workers,
     requeueBackoff: { baseDelayMs: config.requeue_base_delay * 1000, factor: 2, maxDelayMs: config.requeue_max_delay * 1000, jitter: false },
     retryFailedZones: deps.retryFailedZones ?? false,
+    audit,
     ...(deps.engineObserver ? { observer: deps.engineObserver } : {}),
     ...(deps.queueObserver ? { queueObserver: deps.queueObserver } : {}),
     ...(deps.onFullReconcile ? { onFullReconcile: deps.onFullReconcile } : {}),
     ...(config.dnssec_ds_resolver ? { signing: { parentDs: dsQuery(parseResolver(config.dnssec_ds_resolver)) } } : {}),
   });
   const pdnsWrites = new Map(config.targets.map((t, i) => [t.name, (clients[i] as PdnsClient).writes]));
-  return { netbox, targets, engine, lockStats: () => lock.stats(), pdnsWrites };
+  return { netbox, targets, engine, audit, lockStats: () => lock.stats(), pdnsWrites };
 }

@@ -16,15 +16,19 @@ import { startEmbeddedBroker } from '../intake/embedded-broker.js';
 import { createEchoFilter } from '../intake/echo.js';
 import { createHttpServer } from '../http/server.js';
 import { handleWebhook } from '../intake/webhook.js';
+import { approvalAnswer } from '../http/approval-answer.js';
+import { isPlanId } from '../core/plan-id.js';
+import { toZoneName, zoneNameProblem } from '../core/names.js';
+import { pendingView } from '../observability/pending-view.js';
 import { createReplayGuard } from '../intake/replay-guard.js';
-import { createStatusStore } from '../observability/status-store.js';
+import { createStatusStore, type StatusDocument } from '../observability/status-store.js';
 import type { ReplicationStatus } from '../observability/status-types.js';
 import { formatHostPort, parseHostPorts } from '../config/replication.js';
 import { buildSecondaryChecker } from './replication.js';
 import { createObservers } from '../observability/wiring.js';
 import type { Clock } from '../util/clock.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
-import type { Trigger } from '../reconcile/types.js';
+import type { EventOrigin, Trigger } from '../reconcile/types.js';
 import { backoffDelay } from '../util/backoff.js';
 import type { Logger } from '../util/log.js';
 import { errorMessage } from '../util/errors.js';
@@ -50,6 +54,9 @@ export interface Daemon {
   core: Core;
   metrics: Metrics;
 }
+
+/** What the status page shows of the audit trail. */
+const PAGE_AUDIT_ENTRIES = 50;
 
 export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   const { logger, clock } = deps;
@@ -91,11 +98,17 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   });
 
   function onInterpretation(interpretation: Interpretation, receivedAt: number): void {
+    if (interpretation.kind !== 'zones' && interpretation.kind !== 'full') return;
+    // Who made the change in NetBox, carried to the audit records of the writes it causes.
+    const origin: EventOrigin | undefined = interpretation.username !== undefined || interpretation.requestId !== undefined ? {
+      ...(interpretation.username !== undefined ? { username: interpretation.username } : {}),
+      ...(interpretation.requestId !== undefined ? { requestId: interpretation.requestId } : {}),
+    } : undefined;
     if (interpretation.kind === 'zones') {
-      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, interpretation.requestId);
-    } else if (interpretation.kind === 'full') {
+      for (const key of interpretation.zones) runner.enqueue(key.zone, 'event', receivedAt, key.removed === true, origin);
+    } else {
       log.info(`full reconcile requested by a ${interpretation.model} ${interpretation.event} event: ${interpretation.reason}`);
-      requestFullReconcile('event');
+      requestFullReconcile('event', origin);
     }
   }
 
@@ -132,6 +145,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     webhookRateLimitPerMinute: config.webhook_rate_limit,
     webhookObserver: observers.webhook,
     ...(config.api_key ? { apiKey: config.api_key } : {}),
+    apiKeyName: config.api_key_name,
     ...(config.status_token ? { statusToken: config.status_token } : {}),
     ...(config.http_tls_cert_file && config.http_tls_key_file ? { tls: { certFile: config.http_tls_cert_file, keyFile: config.http_tls_key_file } } : {}),
     handlers: {
@@ -140,6 +154,20 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
       sync: async () => {
         requestFullReconcile('api');
         return { queued: true };
+      },
+      page: () => ({
+        doc: snapshot(), audit: core.audit.recent(PAGE_AUDIT_ENTRIES), version: deps.build.version, approveEnabled: config.api_key !== undefined,
+        refreshSeconds: config.status_page_refresh, now: new Date(clock.now()).toISOString(),
+      }),
+      approve: async (request, by) => {
+        const problem = zoneNameProblem(request.zone)
+          ?? (isPlanId(request.planId) ? null : 'plan_id is not a plan id (12 hex digits)')
+          ?? (request.target === undefined || servers.includes(request.target) ? null : `target ${JSON.stringify(request.target)} is not configured`);
+        if (problem !== null) return { status: 400, body: { error: 'bad_request', detail: problem } };
+        if (stopping) return { status: 503, body: { error: 'stopping' } };
+        const outcome = await core.engine.approve(toZoneName(request.zone), { planId: request.planId, by, via: 'http' },
+          request.target === undefined ? undefined : [request.target]);
+        return approvalAnswer(outcome);
       },
       webhook: (rawBody, headers, client) => handleWebhook({ rawBody, headers, client }, {
         ...(config.webhook_secret ? { secret: config.webhook_secret } : {}),
@@ -164,7 +192,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     await core.engine.quickReconcile('quick', config.quick_sync_skew * 1000);
   });
 
-  function snapshot(): object {
+  function snapshot(): StatusDocument {
     const next = cron.nextRun();
     return status.snapshot({
       scheduler: {
@@ -179,6 +207,7 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
         return [name, { backend: s.backend, concurrency: s.concurrency, source: s.source, inFlight: s.inFlight }];
       })),
       ...replicationStatus(),
+      pending_approvals: pendingView(core.engine.pendingApprovals()),
     });
   }
 
@@ -200,9 +229,9 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
   let cancelRetry: (() => void) | null = null;
   const reconcileRetry = { baseDelayMs: config.reconcile_retry_delay * 1000, factor: 2, maxDelayMs: config.reconcile_retry_max_delay * 1000, jitter: false };
 
-  async function runFullReconcile(trigger: Trigger): Promise<FullReconcileResult | null> {
+  async function runFullReconcile(trigger: Trigger, origin?: EventOrigin): Promise<FullReconcileResult | null> {
     if (stopping) return null;
-    const result = await core.engine.fullReconcile(trigger);
+    const result = await core.engine.fullReconcile(trigger, origin ? { origins: [origin] } : {});
     cancelRetry?.();
     cancelRetry = null;
     if (result.outcome !== 'failure') {
@@ -219,8 +248,8 @@ export function createDaemon(config: Config, deps: DaemonDeps): Daemon {
     return result;
   }
 
-  function requestFullReconcile(trigger: Trigger): void {
-    void runFullReconcile(trigger).catch((e: unknown) => log.error(`full reconcile failed: ${errorMessage(e)}`));
+  function requestFullReconcile(trigger: Trigger, origin?: EventOrigin): void {
+    void runFullReconcile(trigger, origin).catch((e: unknown) => log.error(`full reconcile failed: ${errorMessage(e)}`));
   }
 
   return {

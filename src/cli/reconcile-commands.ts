@@ -11,6 +11,7 @@ import type { ZoneName } from '../core/types.js';
 import type { Engine } from '../reconcile/engine.js';
 import type { FullReconcileResult } from '../reconcile/full.js';
 import type { ZoneResult } from '../reconcile/types.js';
+import { writePlanFile } from './plan-file.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -23,6 +24,8 @@ export interface ReconcileCommandArgs {
   dryRun: boolean;
   force: boolean;
   json: boolean;
+  /** `plan --out FILE`. */
+  out?: string;
 }
 
 type Out = (line: string) => void;
@@ -70,7 +73,8 @@ function printZone(r: ZoneResult, out: Out, multiTarget: boolean): void {
   const notes = (plan?.signing?.waiting.length ?? 0) + (plan?.signing?.unsupported.length ?? 0) > 0;
   if (!plan || (!planWrites(plan) && plan.kept.length === 0 && !notes)) return;
   const { creates, updates, deletes } = r.changes;
-  out(`${where}: ${describeZoneAction(plan)}: +${creates} ~${updates} -${deletes}${plan.kept.length > 0 ? ` =${plan.kept.length} kept` : ''}`);
+  const id = r.planId !== undefined && planWrites(plan) ? ` [plan ${r.planId}]` : '';
+  out(`${where}: ${describeZoneAction(plan)}: +${creates} ~${updates} -${deletes}${plan.kept.length > 0 ? ` =${plan.kept.length} kept` : ''}${id}`);
   for (const line of describeZonePlan(plan)) out(`  ${line}`);
 }
 
@@ -81,7 +85,7 @@ function toJson(result: FullReconcileResult): string {
     refusal: result.refusal,
     duration_ms: Math.round(result.durationMs),
     zones: result.zones.map((z) => ({
-      zone: z.zone, target: z.target, outcome: z.outcome, changes: z.changes, error: z.error, refusal: z.refusal,
+      zone: z.zone, target: z.target, outcome: z.outcome, plan_id: z.planId, changes: z.changes, error: z.error, refusal: z.refusal,
       rejected: z.rejected, warnings: z.warnings, plan: z.plan, ...(z.dnssec ? { dnssec: z.dnssec } : {}),
     })),
   }, null, 2);
@@ -134,6 +138,10 @@ export async function planCommand(engine: Engine, args: ReconcileCommandArgs, ou
     for (const z of result.zones) printZone(z, out, multi);
     for (const line of unknown) out(line);
     out(`Plan: ${summaryLine(result, 'would')}`);
+  }
+  if (args.out !== undefined) {
+    const written = writePlanFile(args.out, result.zones, hasChanges, new Date());
+    if (!args.json) out(`Wrote ${written} plan(s) to ${args.out}: apply them with netbox-pdns sync --plan ${args.out}`);
   }
   if (unknown.length > 0) return EXIT_USAGE;
   if (result.outcome === 'failure') return EXIT_FAILURE;

@@ -32,6 +32,15 @@ export const DAEMON_OPTIONS = {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
     description: 'Key required by POST /sync (X-API-Key or Bearer); unset disables POST /sync.',
   },
+  api_key_name: {
+    type: 'string', minLength: 1, pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$', default: 'api-key', 'x-group': 'http',
+    'x-allowed': 'must be 1-64 letters, digits, ., _, @ or -',
+    description: 'Name of the API key: approvals made with it (POST /approve, the status page) are logged and audited as approved by this name.',
+  },
+  status_page_refresh: {
+    type: 'integer', minimum: 1, maximum: 3600, default: 10, 'x-group': 'http',
+    description: 'Seconds between the status page\'s (GET /) own refreshes of its content.',
+  },
   status_token: {
     type: 'string', minLength: 1, 'x-secret': true, 'x-group': 'http',
     description: 'Bearer token GET /status and GET /metrics require when set (the API key works too); /health stays open. '
@@ -178,6 +187,21 @@ export const DAEMON_OPTIONS = {
   initial_sync_warning_seconds: {
     type: 'number', exclusiveMinimum: 0, default: 300, 'x-group': 'queue',
     description: 'Health turns `Warning` when the initial full reconcile has not finished after this.',
+  },
+
+  // --- audit ---
+  audit_file: {
+    ...FILE, 'x-group': 'logging',
+    description: 'JSON-lines audit file: one line per rrset written to PowerDNS (before → after, trigger, NetBox user and request); '
+      + 'unset: the audit lines go to the log only. Read by `netbox-pdns history`.',
+  },
+  audit_file_max_bytes: {
+    type: 'integer', minimum: 4096, default: 10485760, 'x-group': 'logging',
+    description: 'Size at which the audit file is rotated (renamed to FILE.1, FILE.1 to FILE.2, …).',
+  },
+  audit_file_keep: {
+    type: 'integer', minimum: 1, maximum: 100, default: 5, 'x-group': 'logging',
+    description: 'Rotated audit files kept (FILE.1 … FILE.N); older ones are deleted.',
   },
 
   // --- logging ---

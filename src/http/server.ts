@@ -1,10 +1,12 @@
 /**
- * The daemon's HTTP endpoint on plain node:http or node:https (five routes do not justify a framework):
+ * The daemon's HTTP endpoint on plain node:http or node:https (seven routes do not justify a framework):
+ *   GET  /         the status page (HTML; read access as /status, or HTTP Basic with the token or API key)
  *   GET  /health   liveness only: 200 while the event loop runs, whatever NetBox/PowerDNS/MQTT do; always open
  *   GET  /status   the status document, or one zone with `?zone=` (auth: checkReadAccess in auth.ts)
  *   GET  /metrics  Prometheus exposition (the status token when one is set)
  *   POST /sync     queue a full reconcile (API key, rate limited)
  *   POST /webhook  NetBox webhook intake (size limited, rate limited; auth in webhook.ts)
+ *   POST /approve  apply one refused plan by its id, if still current (API key, rate limited)
  *
  * With TLS files it serves HTTPS only, and `reloadTls` swaps in a renewed certificate for new
  * connections. Building the server never listens (tests and the daemon call `start`, port 0 is
@@ -20,6 +22,11 @@ import type { Logger } from '../util/log.js';
 import { errorMessage, serializeError } from '../util/errors.js';
 import { isLoopbackHost } from '../util/net.js';
 import { checkApiKey, checkReadAccess, type ApiKeyCheck, type ReadKeys } from '../util/credentials.js';
+import type { PageView } from './page/render.js';
+import { servePage } from './page/serve.js';
+import { MAX_APPROVE_BODY, parseApproveBody, type ApproveRequest } from './approve-body.js';
+
+export type { ApproveRequest } from './approve-body.js';
 import { createRateLimiter } from './rate-limit.js';
 import { answerClientError, COMMON_HEADERS, readBody, sendJson } from './respond.js';
 import { loadTlsMaterial, type TlsFiles } from './tls.js';
@@ -31,6 +38,10 @@ export interface HttpHandlers {
   sync(): Promise<{ queued: boolean }>;
   /** `client` is the peer address, for the log line of a refused request. */
   webhook(rawBody: Buffer, headers: IncomingHttpHeaders, client: string): Promise<{ status: number; body: object }>;
+  /** What the status page shows. */
+  page(): PageView;
+  /** `by`: the name of the API key that authenticated the request. */
+  approve(request: ApproveRequest, by: string): Promise<{ status: number; body: object }>;
 }
 
 export interface HttpServerOptions {
@@ -47,8 +58,10 @@ export interface HttpServerOptions {
    * per object from one address, and NetBox does not retry a 429 by default.
    */
   webhookRateLimitPerMinute?: number;
-  /** Required by POST /sync; unset disables it (503). Also opens the read endpoints. */
+  /** Required by POST /sync and POST /approve; unset disables them (503). Also opens the read endpoints. */
   apiKey?: string;
+  /** The API key's name, what approvals are logged with (default `api-key`). */
+  apiKeyName?: string;
   /** Required (as a Bearer token) by GET /status and GET /metrics when set. */
   statusToken?: string;
   /** Certificate and key files: HTTPS instead of HTTP. */
@@ -69,19 +82,22 @@ export interface HttpServer {
   reloadTls(): boolean;
 }
 
-type Route = 'health' | 'status' | 'metrics' | 'sync' | 'webhook';
+type Route = 'page' | 'health' | 'status' | 'metrics' | 'sync' | 'webhook' | 'approve';
 const ROUTES: Record<string, { route: Route; method: 'GET' | 'POST' }> = {
+  '/': { route: 'page', method: 'GET' },
   '/health': { route: 'health', method: 'GET' },
   '/status': { route: 'status', method: 'GET' },
   '/metrics': { route: 'metrics', method: 'GET' },
   '/sync': { route: 'sync', method: 'POST' },
   '/webhook': { route: 'webhook', method: 'POST' },
+  '/approve': { route: 'approve', method: 'POST' },
 };
 
 export function createHttpServer(opts: HttpServerOptions): HttpServer {
   const { logger, clock, handlers } = opts;
-  const limiters: Record<'sync' | 'webhook', { perMinute: number; limiter: ReturnType<typeof createRateLimiter> }> = {
+  const limiters: Record<'sync' | 'webhook' | 'approve', { perMinute: number; limiter: ReturnType<typeof createRateLimiter> }> = {
     sync: { perMinute: opts.rateLimitPerMinute, limiter: createRateLimiter({ perMinute: opts.rateLimitPerMinute, clock }) },
+    approve: { perMinute: opts.rateLimitPerMinute, limiter: createRateLimiter({ perMinute: opts.rateLimitPerMinute, clock }) },
     webhook: {
       perMinute: opts.webhookRateLimitPerMinute ?? opts.rateLimitPerMinute,
       limiter: createRateLimiter({ perMinute: opts.webhookRateLimitPerMinute ?? opts.rateLimitPerMinute, clock }),
@@ -144,7 +160,7 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     return false;
   }
 
-  function rateLimited(req: IncomingMessage, res: ServerResponse, route: 'sync' | 'webhook'): boolean {
+  function rateLimited(req: IncomingMessage, res: ServerResponse, route: 'sync' | 'webhook' | 'approve'): boolean {
     const key = clientOf(req);
     const { limiter, perMinute } = limiters[route];
     if (limiter.take(key)) return false;
@@ -168,6 +184,8 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     if (!allowed.includes(method)) return sendJson(res, 405, { error: 'method_not_allowed' }, { allow: allowed.join(', ') });
 
     switch (entry.route) {
+      case 'page':
+        return servePage(req, res, { readKeys, logger, page: handlers.page, client: clientOf(req) });
       case 'health':
         return sendJson(res, 200, { status: 'Healthy' });
       case 'status': {
@@ -197,6 +215,27 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
         if (!queued) return sendJson(res, 503, { error: 'not_queued', detail: 'a full reconcile could not be queued (shutting down?)' });
         logger.info('full reconcile requested over HTTP');
         return sendJson(res, 202, { status: 'queued' });
+      }
+      case 'approve': {
+        const auth = checkApiKey(req.headers, opts.apiKey);
+        if (auth === 'disabled') {
+          req.resume();
+          return sendJson(res, 503, { error: 'approve_disabled', detail: 'POST /approve is disabled until an API key is configured' });
+        }
+        if (rateLimited(req, res, 'approve')) return void req.resume();
+        if (auth !== 'ok') {
+          req.resume();
+          return denied(req, res, '/approve', auth);
+        }
+        const read = await readBody(req, MAX_APPROVE_BODY);
+        if (!read.ok) {
+          if (read.reason === 'too_large') sendJson(res, 413, { error: 'too_large' }, { connection: 'close' });
+          return;
+        }
+        const request = parseApproveBody(read.body);
+        if (typeof request === 'string') return sendJson(res, 400, { error: 'bad_request', detail: request });
+        const answer = await handlers.approve(request, opts.apiKeyName ?? 'api-key');
+        return sendJson(res, answer.status, answer.body);
       }
       case 'webhook': {
         if (rateLimited(req, res, 'webhook')) return;

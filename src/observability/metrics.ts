@@ -37,6 +37,7 @@ import {
   type TaskOutcome,
   type TaskTrigger,
 } from './labels.js';
+import { APPROVAL_RESULTS, APPROVAL_VIAS, type ApprovalResult, type ApprovalVia } from '../reconcile/types.js';
 import { createUpstreamObserver } from './upstream.js';
 import { registerScrapeGauges, type ScrapeReaders } from './scrape-gauges.js';
 import type {
@@ -78,6 +79,7 @@ export interface Metrics {
   /** Zone runs put back on a per-zone backoff after a transient failure (client-go retries_total). */
   zoneTaskRequeues: CounterHandle;
   refusals: LabelledCounterHandle<{ code: RefusalCode; server: string }>;
+  approvals: LabelledCounterHandle<{ result: ApprovalResult; via: ApprovalVia }>;
   logMessages: LabelledCounterHandle<{ level: LogLevelLabel }>;
   /** Feeds log_messages_total; fits `LoggerOptions.onLog`. Unknown levels are ignored. */
   onLog(level: string): void;
@@ -149,6 +151,8 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
   const zoneQueueWait = histogram('zone_queue_wait_seconds', 'Time a zone task waited in the queue before a worker took it.', LOCK_WAIT_BUCKETS);
   const zoneTaskRequeues = counter('zone_task_requeues_total', 'Zone runs put back on a per-zone backoff after a transient failure.');
   const refusals = counter('plan_refusals_total', 'Zone plans refused by a safety check, by check and PowerDNS server.', ['code', 'server']);
+  const approvals = counter('approvals_total', 'Approvals of a plan by its id: applied, stale (no longer the current plan, nothing applied) or failed; by where they came from.', ['result', 'via']);
+  for (const result of APPROVAL_RESULTS) for (const via of APPROVAL_VIAS) approvals.inc({ result, via }, 0);
   const eventApplyLatency = histogram(
     'event_apply_latency_seconds',
     'Time from receiving an event to PowerDNS accepting the resulting change.',
@@ -246,6 +250,7 @@ export function createMetrics(registry: Registry, build: BuildInfo, servers: rea
     zoneQueueWait,
     zoneTaskRequeues,
     refusals,
+    approvals,
     logMessages,
     onLog(level) {
       if (isOneOf(LOG_LEVELS, level)) logMessages.inc({ level });

@@ -109,8 +109,9 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     const { failing, refused, rejectedRrsets, waitingForDs } = book.counts();
     if (failing > 0) problems.push(`${failing} zone(s) failing (see zones.failing)`);
     const degraded = problems.length > 0;
-    if (lastReconcile?.outcome === 'refused' && refused === 0) problems.push(`the last full reconcile refused zone deletions: ${lastReconcile.error ?? ''}`);
-    if (refused > 0) problems.push(`${refused} zone(s) refused by a safety check: approve with sync --zone Z --force, or fix NetBox`);
+    // A run refused only because of zone plans carries no error: those zones speak for themselves.
+    if (lastReconcile?.outcome === 'refused' && lastReconcile.error !== null && refused === 0) problems.push(`the last full reconcile refused zone deletions: ${lastReconcile.error ?? ''}`);
+    if (refused > 0) problems.push(`${refused} zone(s) refused by a safety check: approve the plan (netbox-pdns approve ZONE PLAN-ID, see pending_approvals), or fix NetBox`);
     if (waitingForDs > 0) problems.push(`${waitingForDs} zone(s) roll a KSK and wait for the parent to publish the new DS (netbox-pdns ds ZONE shows it)`);
     if (rejectedRrsets > 0) problems.push(`${rejectedRrsets} rrset(s) refused by PowerDNS, held back until NetBox changes them`);
     // Without sync-on-startup there is no initial sync; any successful full reconcile does its job.
@@ -214,6 +215,7 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
           lock_contention_events: extra.lock_contention_events,
         },
         upstreams: { pdns: { ...upstreams.pdns }, netbox: { ...upstreams.netbox } },
+        pending_approvals: extra.pending_approvals ?? [],
         targets: targetStates(extra.writes),
         ...(extra.replication ? { replication: extra.replication } : {}),
         zones: {

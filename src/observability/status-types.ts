@@ -117,6 +117,25 @@ export interface StatusExtra {
   /** Each target's write gate, by target name. */
   writes?: Record<string, TargetWrites>;
   replication?: ReplicationStatus;
+  /** Refused plans waiting for an operator (observability/pending-view.ts). */
+  pending_approvals?: PendingApprovalView[];
+}
+
+/** One refused plan in /status and on the page: what `approve` needs and what it would write. */
+export interface PendingApprovalView {
+  zone: string;
+  target: string;
+  plan_id: string;
+  /** The refusal code and message. */
+  refusal: string;
+  message: string;
+  /** When this plan was first refused. */
+  since: string;
+  action: string;
+  changes: { creates: number; updates: number; deletes: number; settings: number };
+  /** The plan, one line per write (first 100; `lines_total` counts them all). */
+  lines: string[];
+  lines_total: number;
 }
 
 export interface StatusDocument {
@@ -142,6 +161,8 @@ export interface StatusDocument {
     lock_contention_events: number;
   };
   upstreams: Record<UpstreamName, UpstreamState>;
+  /** Refused plans waiting for an operator: approve with `netbox-pdns approve ZONE PLAN-ID` or POST /approve. */
+  pending_approvals: PendingApprovalView[];
   /** Each configured PowerDNS target, by name. */
   targets: Record<string, TargetState>;
   replication?: ReplicationStatus;

@@ -41,6 +41,7 @@ export function createObservers(deps: { metrics: Metrics; status: StatusStore; c
     rrsetChanges(action, count, server) {
       if (count > 0) metrics.rrsetChanges.inc({ action, server }, count);
     },
+    approval: (result, via) => metrics.approvals.inc({ result, via }),
     zoneResult(result: ZoneResult, firstEventAt?: number) {
       const server = result.target;
       metrics.zoneTasksProcessed.inc({ outcome: result.outcome, server });

@@ -14,9 +14,12 @@ import { createCatalogService, type CatalogStatus } from './catalog.js';
 import { createZoneReader } from './read.js';
 import { createTargetMemory } from './memory.js';
 import { createTsigKeeper } from './tsig-key.js';
+import { approvePlan, type ApprovalOutcome } from './approve.js';
+import type { AuditSink } from './audit.js';
+import { createPendingApprovals, type PendingApproval } from './pending.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
-import type { EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { Approval, EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
 import type { SigningDeps } from './signing.js';
 import type { ZoneLock } from './zone-lock.js';
 import { runZoneTask, type TargetState, type ZoneTaskDeps } from './zone-task.js';
@@ -38,6 +41,8 @@ export interface EngineOptions {
    */
   retryFailedZones: boolean;
   observer?: EngineObserver;
+  /** Where every write to PowerDNS is recorded (the audit trail). */
+  audit?: AuditSink;
   queueObserver?: WorkQueueObserver<TaskMeta>;
   /** Told once per full reconcile run (not per request coalesced into it). */
   onFullReconcile?: (result: FullReconcileResult) => void;
@@ -75,6 +80,13 @@ export interface Engine {
   catalogsIdle(): Promise<void>;
   /** Rrsets PowerDNS refused that are held back, for one target or all (a gauge). */
   rejectedRrsets(target?: string): number;
+  /** Refused plans waiting for an operator, with their ids and diffs. */
+  pendingApprovals(): PendingApproval[];
+  /**
+   * Applies the zone's plan if its id is still `approval.planId` (whatever the safety checks say);
+   * otherwise applies nothing and says what changed. `targets`: only these PowerDNS targets.
+   */
+  approve(zone: ZoneName, approval: Approval, targets?: readonly string[]): Promise<ApprovalOutcome>;
   readonly ledger: ReadLedger;
 }
 
@@ -88,10 +100,20 @@ export function createEngine(opts: EngineOptions): Engine {
       ? createCatalogService({ target, zone: target.policy.catalog, clock: opts.clock, logger, ...(tsig ? { tsig } : {}) }) : undefined;
     return { target, memory: createTargetMemory(), ...(tsig ? { tsig } : {}), ...(catalog ? { catalog } : {}) };
   });
+  const pending = createPendingApprovals();
+  // Every zone result passes here first: refused plans are kept for approval, others clear them.
+  const observer: EngineObserver = {
+    zoneResult(result, firstEventAt) {
+      pending.note(result);
+      opts.observer?.zoneResult(result, firstEventAt);
+    },
+    rrsetChanges: (action, count, target) => opts.observer?.rrsetChanges(action, count, target),
+    approval: (result, via) => opts.observer?.approval?.(result, via),
+  };
   const task: ZoneTaskDeps = {
     reader: createZoneReader(opts.netbox, targets.map((t) => t.target.scope)),
-    targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, coverage,
-    ...(opts.observer ? { observer: opts.observer } : {}), ...(opts.signing ? { signing: opts.signing } : {}),
+    targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, coverage, observer,
+    ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.signing ? { signing: opts.signing } : {}),
   };
   const runner = createZoneRunner({
     workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff, coverage,
@@ -100,7 +122,7 @@ export function createEngine(opts: EngineOptions): Engine {
 
   const runLocked = async (zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]> => {
     const results = await opts.lock.run(zone, () => runZoneTask(zone, task, options), { trigger: options.trigger });
-    for (const r of results) opts.observer?.zoneResult(r);
+    for (const r of results) observer.zoneResult(r);
     return results;
   };
 
@@ -198,6 +220,10 @@ export function createEngine(opts: EngineOptions): Engine {
     async catalogsIdle() {
       await Promise.all(targets.map((t) => t.catalog?.idle()));
     },
+    pendingApprovals: () => pending.list(),
+    approve: (zone, approval, only) => approvePlan({
+      pending, runZone, logger: opts.logger.child({ component: 'approval' }), observer, targetNames: () => targets.map((t) => t.target.name),
+    }, zone, approval, only),
     rejectedRrsets: (name) => targets.filter((t) => name === undefined || t.target.name === name).reduce((n, t) => n + t.memory.rejectionCount(), 0),
   };
 }

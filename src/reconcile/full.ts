@@ -12,7 +12,7 @@ import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
 import { movedZones } from './moved.js';
-import { inScope, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneSource, type ZoneTaskOptions } from './types.js';
+import { inScope, type EventOrigin, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneSource, type ZoneTaskOptions } from './types.js';
 import type { ZoneTaskDeps } from './zone-task.js';
 import { runCatalogTask } from './catalog.js';
 
@@ -46,6 +46,8 @@ export interface FullReconcileOptions {
    * zone is done and observed: a cold sync's plans are the whole of NetBox's data again.
    */
   keepPlans?: boolean;
+  /** The NetBox users and requests behind an event-driven run (a nameserver or view change), for the audit trail. */
+  origins?: readonly EventOrigin[];
 }
 
 /** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
@@ -210,6 +212,7 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       const listedHere = new Map(targets.map((t) => [t, usable.get(t)?.get(zone) ?? null] as const));
       const taskOptions: ZoneTaskOptions = {
         trigger, dryRun, ...(options.force ? { force: true } : {}), ...(allowDelete ? { allowDelete: true } : {}),
+        ...(options.origins ? { origins: options.origins } : {}),
         targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere, ...(policies ? { policies } : {}) },
       };
       return pool.run(async () => {

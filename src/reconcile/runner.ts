@@ -13,7 +13,7 @@ import type { RequestCoverage } from './coverage.js';
 import { createWorkQueue, type WorkQueueObserver } from './queue.js';
 import { runZoneTask, type ZoneTaskDeps } from './zone-task.js';
 import type { ZoneLock } from './zone-lock.js';
-import type { Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { EventOrigin, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
 
 export interface TaskMeta {
   triggers: Trigger[];
@@ -40,11 +40,11 @@ export interface ZoneRunner {
   /** Queues a zone task and resolves with its results (one per target). */
   submit(zone: ZoneName, options: ZoneTaskOptions): Promise<ZoneResult[]>;
   /**
-   * Queues a zone task for an event; returns at once. `removed`: the event says the zone is gone.
-   * `requestId`: the NetBox request the event came from; 'covered' when a read of the zone that
-   * started after that request's first event already answered it (nothing queued).
+   * Queues a zone task for an event; returns at once. `removed`: the event says the zone is gone;
+   * `origin`: who made the change in NetBox (for the audit trail), whose `requestId` also lets a read of
+   * the zone that started after that request's first event answer it: 'covered', nothing queued.
    */
-  enqueue(zone: ZoneName, trigger: Trigger, eventAt?: number, removed?: boolean, requestId?: string): 'queued' | 'coalesced' | 'dirty' | 'covered';
+  enqueue(zone: ZoneName, trigger: Trigger, eventAt?: number, removed?: boolean, origin?: EventOrigin): 'queued' | 'coalesced' | 'dirty' | 'covered';
   /** Runs the zone again after its per-zone backoff, for these targets (a transient failure elsewhere). */
   retryLater(zone: ZoneName, targets: readonly string[]): void;
   pending(): number;
@@ -59,10 +59,26 @@ function mergeTargets(a: readonly string[] | undefined, b: readonly string[] | u
   return [...new Set([...a, ...b])];
 }
 
+/** Origins kept per zone task: a burst from one bulk edit is one user and a few request ids. */
+const MAX_ORIGINS = 20;
+
+/** The origins of two coalesced requests, each once, at most MAX_ORIGINS (the latest win). */
+export function mergeOrigins(a: readonly EventOrigin[] | undefined, b: readonly EventOrigin[] | undefined): EventOrigin[] | undefined {
+  if (a === undefined && b === undefined) return undefined;
+  const seen = new Map<string, EventOrigin>();
+  for (const o of [...(a ?? []), ...(b ?? [])]) {
+    const key = JSON.stringify([o.username ?? null, o.requestId ?? null]);
+    seen.delete(key);
+    seen.set(key, o);
+  }
+  return [...seen.values()].slice(-MAX_ORIGINS);
+}
+
 /** Merges a request into one already waiting for the same zone. */
 export function mergeTaskMeta(waiting: TaskMeta, incoming: TaskMeta): TaskMeta {
   const eventTimes = [waiting.firstEventAt, incoming.firstEventAt].filter((t): t is number => t !== undefined);
   const targets = mergeTargets(waiting.options.targets, incoming.options.targets);
+  const origins = mergeOrigins(waiting.options.origins, incoming.options.origins);
   return {
     triggers: [...new Set([...waiting.triggers, ...incoming.triggers])],
     options: {
@@ -73,6 +89,7 @@ export function mergeTaskMeta(waiting: TaskMeta, incoming: TaskMeta): TaskMeta {
       ...(waiting.options.force || incoming.options.force ? { force: true } : {}),
       ...(waiting.options.allowDelete || incoming.options.allowDelete ? { allowDelete: true } : {}),
       ...(targets ? { targets } : {}),
+      ...(origins ? { origins } : {}),
     },
     waiters: [...waiting.waiters, ...incoming.waiters],
     ...(eventTimes.length > 0 ? { firstEventAt: Math.min(...eventTimes) } : {}),
@@ -112,7 +129,10 @@ export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
       const transient = results.filter((r) => r.outcome === 'failed' && r.errorClass === 'transient').map((r) => r.target);
       if (transient.length > 0) {
         // The retry is for the targets that failed, and it re-reads NetBox itself.
-        meta.options = { trigger: 'retry', ...(meta.options.allowDelete ? { allowDelete: true } : {}), targets: transient };
+        meta.options = {
+          trigger: 'retry', ...(meta.options.allowDelete ? { allowDelete: true } : {}), targets: transient,
+          ...(meta.options.origins ? { origins: meta.options.origins } : {}),
+        };
         return 'retry';
       }
       return results.some((r) => r.outcome === 'failed') ? 'failed' : 'ok';
@@ -125,11 +145,12 @@ export function createZoneRunner(opts: ZoneRunnerOptions): ZoneRunner {
         queue.add(zone, { triggers: [options.trigger], options, waiters: [resolve] });
       });
     },
-    enqueue(zone, trigger, eventAt, removed, requestId) {
-      const options: ZoneTaskOptions = removed ? { trigger, allowDelete: true } : { trigger };
+    enqueue(zone, trigger, eventAt, removed, origin) {
+      const options: ZoneTaskOptions = { trigger, ...(removed ? { allowDelete: true } : {}), ...(origin ? { origins: [origin] } : {}) };
       const meta: TaskMeta = { triggers: [trigger], options, waiters: [], ...(eventAt !== undefined ? { firstEventAt: eventAt } : {}) };
-      // A removal hint always runs: it is what lets the task delete, and it is rare.
-      if (!removed && opts.coverage?.covered(zone, requestId, eventAt ?? opts.clock.monotonic()) === true) {
+      // A removal hint always runs: it is what lets the task delete, and it is rare. A covered event's
+      // origin is not lost for the audit: the run that read its data carries the request's first event.
+      if (!removed && opts.coverage?.covered(zone, origin?.requestId, eventAt ?? opts.clock.monotonic()) === true) {
         opts.queueObserver?.coalesced(zone, meta);
         return 'covered';
       }

@@ -10,10 +10,35 @@ import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsApi, PdnsTsigKey, PdnsZoneSummary } from '../pdns/types.js';
 import type { ErrorClass } from '../util/errors.js';
 
-/** What asked for work: an event, the startup or cron reconcile, POST /sync, SIGHUP, the CLI, a retry. */
-/** `quick`: the quick reconcile's schedule (only zones whose listings moved); `cron`: the deep one's. */
-export const TRIGGERS = ['event', 'startup', 'cron', 'quick', 'api', 'signal', 'cli', 'retry'] as const;
+/**
+ * What asked for work: an event, the startup or cron reconcile (`cron` the deep one's schedule, `quick`
+ * the quick one's: only zones whose listings moved), POST /sync, SIGHUP, the CLI, a retry, an operator
+ * approving one plan by its id.
+ */
+export const TRIGGERS = ['event', 'startup', 'cron', 'quick', 'api', 'signal', 'cli', 'retry', 'approval'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
+
+/** Where an approval came from: `netbox-pdns approve`, `POST /approve` (or the page), `sync --plan FILE`. */
+export const APPROVAL_VIAS = ['cli', 'http', 'plan_file'] as const;
+export type ApprovalVia = (typeof APPROVAL_VIAS)[number];
+
+/** How an approval ended: the plan applied, the plan no longer current (nothing applied), or the run failed. */
+export const APPROVAL_RESULTS = ['applied', 'stale', 'failed'] as const;
+export type ApprovalResult = (typeof APPROVAL_RESULTS)[number];
+
+/** An operator's approval of one plan, by its id (core/plan-id.ts). */
+export interface Approval {
+  planId: string;
+  /** Who approved: the API key's name over HTTP, `cli:<user>` from the command line. */
+  by: string;
+  via: ApprovalVia;
+}
+
+/** Who caused an event-driven change in NetBox, as the webhook said (NetBox `username`, `request_id`). */
+export interface EventOrigin {
+  username?: string;
+  requestId?: string;
+}
 
 /** How one zone task ended on one target. */
 export const ZONE_OUTCOMES = ['created', 'changed', 'unchanged', 'deleted', 'skipped', 'refused', 'failed'] as const;
@@ -92,6 +117,10 @@ export interface ZoneResult {
   changes: { creates: number; updates: number; deletes: number };
   /** The plan, when one was computed (for `plan --json` and /status). */
   plan?: ZonePlan;
+  /** The plan's stable id (core/plan-id.ts), what `approve` takes. */
+  planId?: string;
+  /** Set on the results of an approval run: whether the approved plan was still the current one. */
+  approval?: { planId: string; by: string; via: ApprovalVia; result: 'applied' | 'stale' };
   /** Set when the plan was refused by a safety check. */
   refusal?: { code: RefusalCode; message: string };
   /** Rrsets PowerDNS refused in this run. */
@@ -136,6 +165,13 @@ export interface ZoneTaskOptions {
   source?: ZoneSource;
   /** Only these targets (a retry of the ones that failed); all when absent. */
   targets?: readonly string[];
+  /**
+   * Apply the plan only if its id is this one (whatever the safety checks say: the operator saw it);
+   * any other plan is reported with its id and nothing is written.
+   */
+  approve?: Approval;
+  /** The NetBox users and requests behind the events this task serves (for the audit trail). */
+  origins?: readonly EventOrigin[];
 }
 
 /** Hooks for metrics and /status; must not throw. */
@@ -143,4 +179,6 @@ export interface EngineObserver {
   /** One zone task finished on one target. `firstEventAt`: monotonic ms of the earliest event it serves. */
   zoneResult(result: ZoneResult, firstEventAt?: number): void;
   rrsetChanges(action: RrsetAction, count: number, target: string): void;
+  /** An approval ended (once per approved plan, whatever the number of targets). */
+  approval?(result: ApprovalResult, via: ApprovalVia): void;
 }

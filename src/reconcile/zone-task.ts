@@ -9,6 +9,7 @@ import { buildDesiredZone } from '../core/desired.js';
 import type { DesiredSigning, SourceDnssecPolicy } from '../core/dnssec/types.js';
 import { toZoneName } from '../core/names.js';
 import { canonicalKind, planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
+import { planId } from '../core/plan-id.js';
 import { checkZonePlan } from '../core/safety.js';
 import type { DesiredZone, SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZone } from '../pdns/types.js';
@@ -20,6 +21,7 @@ import type { CatalogService } from './catalog.js';
 import type { TsigKeeper } from './tsig-key.js';
 import { readActual } from './transfer-read.js';
 import type { RequestCoverage } from './coverage.js';
+import { auditRecords, type AuditSink } from './audit.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
 import type { ZoneReader } from './read.js';
@@ -50,6 +52,8 @@ export interface ZoneTaskDeps {
   coverage?: RequestCoverage;
   /** DNSSEC: the parent's DS check and salt source (without it the parent's DS counts as unknown). */
   signing?: SigningDeps;
+  /** Where every write to PowerDNS is recorded, one record per rrset. */
+  audit?: AuditSink;
 }
 
 type NetboxRead = { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]>; policies: ReadonlyMap<number, SourceDnssecPolicy> };
@@ -198,7 +202,16 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       policy: target.policy, mayDelete: options.allowDelete === true,
       rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid, ...(signing ? { signing } : {}),
     });
-    const base = { plan, changes: counts(plan), rejected: memory.rejections(zone), ...(signed?.report ? { dnssec: signed.report } : {}) };
+    const id = planId(plan, target.name);
+    const base = { plan, planId: id, changes: counts(plan), rejected: memory.rejections(zone), ...(signed?.report ? { dnssec: signed.report } : {}) };
+    const approve = options.approve;
+    const approval = (result: 'applied' | 'stale'): Pick<ZoneResult, 'approval'> =>
+      (approve ? { approval: { planId: approve.planId, by: approve.by, via: approve.via, result } } : {});
+    // An approval names one plan: any other plan (NetBox or PowerDNS changed since) writes nothing.
+    const stale = approve !== undefined && approve.planId !== id;
+    if (stale) {
+      tlog.warn(`approval of plan ${approve.planId} by ${approve.by} not applied: the current plan is ${id}`, { plan_id: id, approved_by: approve.by, via: approve.via });
+    }
 
     // Membership as it stands when nothing is written (for /status).
     catalog?.member(zone, actual?.catalog === catalog.zone && canonicalKind(actual.kind) === 'Master');
@@ -206,28 +219,35 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       // Absent on both sides is routine; a foreign zone NetBox dropped is worth a line; the rest needs a look.
       const level = pdnsZone === null ? 'debug' : nb.desired === null && pdnsZone.account !== target.policy.ownerId ? 'info' : 'warn';
       tlog.log(level, plan.reason ?? 'skipped');
-      return result(target.name, warnings, { outcome: 'skipped', ...base });
+      return result(target.name, warnings, { outcome: 'skipped', ...base, ...approval(stale ? 'stale' : 'applied') });
     }
-    const refusal = options.force ? null : checkZonePlan(plan, nb.desired, {
+    const approved = approve !== undefined && !stale;
+    const checked = options.force || approved ? null : checkZonePlan(plan, nb.desired, {
       maxChangeRatio: target.thresholds.maxChangeRatio, minRrsets: target.thresholds.minRrsetsForThreshold, adoption: target.policy.adoption,
     });
+    const refusal = checked ? { ...checked, message: `${checked.message}; or approve exactly this plan: netbox-pdns approve ${zone} ${id}` } : null;
     if (refusal) {
       // Logged when the refusal starts or its plan changes, not on every run.
       const key = `${refusal.message}\u0000${JSON.stringify([plan.creates, plan.updates, plan.deletes, plan.settings])}`;
-      tlog.log(memory.refusalChanged(zone, key) ? 'warn' : 'debug', `plan refused: ${refusal.message}`, counts(plan));
+      tlog.log(memory.refusalChanged(zone, key) ? 'warn' : 'debug', `plan refused: ${refusal.message}`, { ...counts(plan), plan_id: id });
       return result(target.name, warnings, {
-        outcome: 'refused', ...base, refusal, error: refusal.message, errorClass: 'terminal', failureReason: 'unsafe_plan',
+        outcome: 'refused', ...base, refusal, error: refusal.message, errorClass: 'terminal', failureReason: 'unsafe_plan', ...approval('stale'),
       });
     }
+    if (stale) {
+      // The current plan passes the checks, but it is not what was approved: left to the next run.
+      return result(target.name, warnings, { outcome: 'skipped', ...base, ...approval('stale'), error: `plan ${approve.planId} is no longer current (now ${id})` });
+    }
     memory.refusalChanged(zone, null);
+    if (approved) tlog.warn(`applying plan ${id} approved by ${approve.by}`, { plan_id: id, approved_by: approve.by, via: approve.via, ...counts(plan) });
     if (!planWrites(plan)) {
       tlog.debug('in sync', plan.kept.length > 0 ? { kept: plan.kept.length } : {});
-      return result(target.name, warnings, { outcome: 'unchanged', ...base });
+      return result(target.name, warnings, { outcome: 'unchanged', ...base, ...approval('applied') });
     }
     const outcome = plan.action === 'create' ? 'created' : plan.action === 'delete' ? 'deleted' : 'changed';
     if (dryRun) {
       tlog.info(`dry run: would ${plan.action === 'update' ? 'change' : plan.action} zone`, counts(plan));
-      return result(target.name, warnings, { outcome, ...base });
+      return result(target.name, warnings, { outcome, ...base, ...approval('applied') });
     }
     if (plan.action === 'adopt') tlog.warn(`adopting zone: it exists in PowerDNS with account "${pdnsZone?.account ?? ''}" and NetBox serves it for our nameserver`);
     for (const s of plan.settings) if (plan.action !== 'create' && s.field !== 'account') tlog.warn(`setting ${s.field} from "${s.from ?? ''}" to "${s.to}"`);
@@ -249,12 +269,16 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       catalog.member(zone, plan.action !== 'delete' && (joins || actual?.catalog === catalog.zone));
       if (joins || leaves) catalog.changed();
     }
+    deps.audit?.write(auditRecords(plan, {
+      target: target.name, trigger: options.trigger, planId: id, at: deps.clock.now(), rejected: applied.rejected,
+      ...(approved ? { approve } : {}), ...(options.origins ? { origins: options.origins } : {}),
+    }));
     const rejected = recordRejections(state, plan, applied.rejected, tlog);
     reportChanges(plan, applied.rejected.length, target.name);
     tlog.log(plan.action === 'delete' ? 'warn' : 'info', plan.action === 'delete' ? `deleted zone from PowerDNS (${plan.reason ?? ''})` : plan.action === 'create' ? 'zone created' : 'zone updated', {
       ...counts(plan), ...(applied.rejected.length > 0 ? { rejected: applied.rejected.length } : {}),
     });
-    return result(target.name, warnings, { outcome, ...base, rejected });
+    return result(target.name, warnings, { outcome, ...base, rejected, ...approval('applied') });
   }
 
   /** Remembers what PowerDNS refused (logged once per content) and forgets what it took. */

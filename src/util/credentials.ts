@@ -82,6 +82,29 @@ export function checkReadAccess(headers: IncomingHttpHeaders, keys: ReadKeys, zo
   return checkKeys(headers, [keys.statusToken, keys.apiKey]);
 }
 
+/** The password of an `Authorization: Basic` header (the user name is ignored), if it decodes. */
+export function presentedBasicPassword(headers: IncomingHttpHeaders): string | undefined {
+  const auth = single(headers.authorization);
+  const basic = auth === undefined ? undefined : /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(auth);
+  if (!basic?.[1]) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? undefined : decoded.slice(colon + 1);
+}
+
+/**
+ * Who may read the status page: as GET /status, and also by HTTP Basic with the status token or the
+ * API key as the password, because a browser can send that (it asks for it) but no Bearer header.
+ */
+export function checkPageAccess(headers: IncomingHttpHeaders, keys: ReadKeys): ApiKeyCheck | 'open' {
+  const read = checkReadAccess(headers, keys, false);
+  if (read === 'open' || read === 'ok') return read;
+  const password = presentedBasicPassword(headers);
+  if (password === undefined) return read;
+  const configured = [keys.statusToken, keys.apiKey].filter((k): k is string => k !== undefined && k !== '');
+  return configured.map((key) => constantTimeEqual(password, key)).includes(true) ? 'ok' : 'wrong';
+}
+
 /**
  * True when `X-Hook-Signature` is the lowercase-hex HMAC-SHA512 of the exact body bytes, keyed with
  * the secret as UTF-8. A missing, truncated or non-hex value fails before any comparison; its length

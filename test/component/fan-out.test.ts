@@ -20,7 +20,7 @@ function deliver(h: Harness, envelope: WebhookEnvelope): void {
   const topic = `netbox/${envelope.object_type.replace('.', '/')}/${envelope.event}`;
   const interpretation = interpreter.interpret(topic, serializeWebhook(envelope));
   if (interpretation.kind !== 'zones') throw new Error(`unexpected ${interpretation.kind}`);
-  for (const key of interpretation.zones) h.engine.runner.enqueue(key.zone, 'event', performance.now(), key.removed === true, interpretation.requestId);
+  for (const key of interpretation.zones) h.engine.runner.enqueue(key.zone, 'event', performance.now(), key.removed === true, interpretation.requestId !== undefined ? { requestId: interpretation.requestId } : undefined);
 }
 
 describe('component: a NetBox change fanned out over several webhooks', () => {

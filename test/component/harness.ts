@@ -9,6 +9,7 @@ import type { TransferPolicy } from '../../src/core/transfer.js';
 import type { PdnsTsigKey } from '../../src/pdns/types.js';
 import { createEngine, type Engine } from '../../src/reconcile/engine.js';
 import type { EngineObserver, Target, ZoneResult } from '../../src/reconcile/types.js';
+import type { AuditRecord } from '../../src/reconcile/audit.js';
 import { createZoneLock } from '../../src/reconcile/zone-lock.js';
 import { systemClock, type Clock } from '../../src/util/clock.js';
 import { createMemoryLogger } from '../../src/util/log.js';
@@ -40,6 +41,8 @@ export interface Harness {
   pdns: MemoryPdns[];
   logs: Array<Record<string, unknown>>;
   results: ZoneResult[];
+  /** Every audit record the engine wrote. */
+  audit: AuditRecord[];
   /** Log lines at `level` whose message matches. */
   logged(pattern: RegExp, level?: string): Array<Record<string, unknown>>;
 }
@@ -71,14 +74,16 @@ export function harness(opts: { targets?: TargetSpec[]; clock?: Clock; lockWarnM
   const pdns = specs.map(() => new MemoryPdns());
   const { logger, entries } = createMemoryLogger('debug');
   const results: ZoneResult[] = [];
+  const audit: AuditRecord[] = [];
   const observer: EngineObserver = { zoneResult: (r) => results.push(r), rrsetChanges: () => undefined };
   const lock = createZoneLock({ clock, logger, warnAfterMs: opts.lockWarnMs ?? 1000, timeoutMs: opts.lockTimeoutMs ?? 30_000 });
   const engine = createEngine({
     netbox, targets: specs.map((spec, i) => targetFor(pdns[i] as MemoryPdns, spec)), lock, logger, clock, settings: { dryRun: false },
     workers: opts.workers ?? 4, requeueBackoff: { baseDelayMs: 50, factor: 2, maxDelayMs: 200, jitter: false }, retryFailedZones: true, observer,
+    audit: { write: (records) => audit.push(...records) },
   });
   return {
-    engine, store, netbox, pdns, logs: entries, results,
+    engine, store, netbox, pdns, logs: entries, results, audit,
     logged: (pattern, level) => entries.filter((e) => pattern.test(String(e.message)) && (level === undefined || e.level === level)),
   };
 }

@@ -95,6 +95,24 @@ describe('netbox-pdns CLI', function () {
     expect(badKey.stdout + badKey.stderr).to.not.include('wrong-key-123456');
   });
 
+  it('no arguments prints the help and exits 2; each command has its own --help; a foreign option prints that command\'s help', async () => {
+    const bare = await cli([], {});
+    expect(bare.code).to.equal(2);
+    expect(bare.stderr).to.include('Usage: netbox-pdns <command> [options]').and.include('  approve ');
+    const help = await cli(['sync', '--help'], {});
+    expect(help.code).to.equal(0);
+    expect(help.stdout).to.match(/^Usage: netbox-pdns sync /).and.include('--plan FILE').and.include('Examples:');
+    const foreign = await cli(['plan', '--force'], {});
+    expect(foreign.code).to.equal(2);
+    expect(foreign.stderr).to.include('--force does not apply to plan').and.include('Usage: netbox-pdns plan ');
+  });
+
+  it('a PowerDNS error says what to check: wrong server id (404)', async () => {
+    const run = await cli(['plan'], env.env({ NETBOX_PDNS_PDNS_SERVER_ID: 'dns1', NETBOX_PDNS_LOG_LEVEL: 'error' }));
+    expect(run.code).to.equal(1);
+    expect(run.stdout).to.include('HTTP 404').and.include('check PDNS_SERVER_ID, usually "localhost"');
+  });
+
   it('rejects unknown commands and bad zone names with exit 2', async () => {
     expect((await cli(['frobnicate'], {})).code).to.equal(2);
     expect((await cli(['plan', '--zone', '../etc'], env.env())).code).to.equal(2);

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { pdnsZoneId } from '../../src/pdns/client.js';
 import { errorClass } from '../../src/util/errors.js';
 import { queryDns } from '../support/dns.js';
@@ -100,6 +102,31 @@ describe('PowerDNS client against a real pdns_server', function () {
     expect(err.message).to.equal('PowerDNS GET /zones: HTTP 401: Unauthorized (check PDNS_TOKEN: it must be the api-key of this PowerDNS)');
     expect(JSON.stringify({ m: err.message, s: err.stack, d: err.details })).not.to.match(/wrong-key-123456|7f3a9c51/);
     expect(wrong.retries).to.have.length(0);
+  });
+
+  it('says what to check when the server id is wrong (404) or the URL is not the PowerDNS API (404, 301)', async () => {
+    const wrongId = makeClient(pdns.apiUrl, { serverId: 'dns1' });
+    const notFound = await rejection(wrongId.client.listZones());
+    expect(notFound.details.status).to.equal(404);
+    expect(notFound.message).to.match(/^PowerDNS GET \/zones: HTTP 404: .*\(check PDNS_SERVER_ID, usually "localhost", and that PDNS_URL is the PowerDNS API webserver\)$/);
+    expect(wrongId.retries).to.have.length(0);
+
+    // Another web service on that URL: one that redirects (e.g. to its HTTPS or login page), one that knows no such path.
+    const other = createServer((req, res) => {
+      if (req.url?.startsWith('/redirect')) res.writeHead(301, { location: 'https://elsewhere.example/login' }).end();
+      else res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const port = (other.address() as AddressInfo).port;
+    try {
+      const moved = await rejection(makeClient(`http://127.0.0.1:${port}/redirect`).client.listZones());
+      expect(moved.details.status).to.equal(301);
+      expect(moved.message).to.match(/HTTP 301.*\(PDNS_URL answers with a redirect: does it point at the PowerDNS API webserver, with the right scheme\?\)$/);
+      const elsewhere = await rejection(makeClient(`http://127.0.0.1:${port}`).client.listZones());
+      expect(elsewhere.message).to.match(/HTTP 404.*\(check PDNS_SERVER_ID, usually "localhost", and that PDNS_URL is the PowerDNS API webserver\)$/);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it('splits a 20,000-rrset PATCH into bodies under the limit, in order, and applies all of it', async () => {

@@ -40,7 +40,7 @@ export interface TestClient {
 }
 
 /** A client with a real retrier (short, unjittered delays so the log lines are predictable). */
-export function makeClient(baseUrl: string, over: { apiKey?: string; timeoutMs?: number; maxBodyBytes?: number; attempts?: number } = {}): TestClient {
+export function makeClient(baseUrl: string, over: { apiKey?: string; timeoutMs?: number; maxBodyBytes?: number; attempts?: number; serverId?: string } = {}): TestClient {
   const { logger, entries } = createMemoryLogger();
   const requests: UpstreamRequestInfo[] = [];
   const retries: UpstreamRetryInfo[] = [];
@@ -49,7 +49,7 @@ export function makeClient(baseUrl: string, over: { apiKey?: string; timeoutMs?:
     attempts: over.attempts ?? 3, baseDelayMs: 100, factor: 2, maxDelayMs: 1000, jitter: false, logger, observer, upstream: 'pdns',
   });
   const client = createPdnsClient({
-    baseUrl, apiKey: over.apiKey ?? API_KEY, serverId: 'localhost', timeoutMs: over.timeoutMs ?? 10_000,
+    baseUrl, apiKey: over.apiKey ?? API_KEY, serverId: over.serverId ?? 'localhost', timeoutMs: over.timeoutMs ?? 10_000,
     maxBodyBytes: over.maxBodyBytes ?? 1_000_000, retrier, logger, observer,
   });
   return { client, requests, retries, lines: (level) => entries.filter((e) => e.level === level).map((e) => String(e.message)) };

@@ -197,7 +197,7 @@ export const DASHBOARD_ROWS: RowSpec[] = [
       {
         kind: 'stat',
         title: 'Zones refused',
-        description: 'Zones whose plan a safety check refused (adoption replacing content, an empty NetBox answer, too many changes); nothing was written. Approve with sync --zone ZONE --force or fix NetBox (alert NetboxPdnsZonesRefused).',
+        description: 'Zones whose plan a safety check refused (adoption replacing content, an empty NetBox answer, too many changes); nothing was written. Approve the plan (netbox-pdns approve ZONE PLAN-ID, POST /approve or the status page) or fix NetBox (alert NetboxPdnsZonesRefused).',
         unit: 'short',
         width: 6,
         targets: [{ expr: `sum by (instance, server) (${sel('zones_refused')})`, legend: '{{instance}} {{server}}' }],
@@ -245,6 +245,14 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         unit: 'short',
         width: 6,
         targets: [{ expr: `sum by (reason) (${sel('rrsets_kept')})`, legend: '{{reason}}' }],
+      },
+      {
+        kind: 'timeseries',
+        title: 'Approvals',
+        description: 'Plans approved by their id, by result (applied; stale: no longer the current plan, nothing applied; failed) and where from (cli, http, plan_file).',
+        unit: 'short',
+        width: 24,
+        targets: [{ expr: `sum by (result, via) (increase(${sel('approvals_total')}[$__rate_interval]))`, legend: '{{result}} {{via}}' }],
       },
     ],
   },

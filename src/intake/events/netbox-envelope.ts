@@ -62,6 +62,7 @@ interface Meta {
   model: string;
   event: string;
   requestId?: string;
+  username?: string;
 }
 
 /** Interpret a parsed body that arrived on a netbox-form topic. */
@@ -86,8 +87,15 @@ export function interpretEnvelope(topic: NetboxTopic, body: unknown, filter: Own
   if (!handled.includes(model)) return ignore('unsupported_model', `${model} ${event}`);
   if (!isNetboxEvent(event)) return ignore('unsupported_event', `${model} ${envelope.event}`);
 
+  // Who and which request: carried to the audit trail of the writes this event causes. NetBox 4.6
+  // deprecates the top-level fields in favour of `request` {id, user}; either is taken.
   const requestId = envelope.request_id ?? envelope.request?.id ?? undefined;
-  const meta: Meta = { source: 'netbox', model, event, ...(typeof requestId === 'string' ? { requestId } : {}) };
+  const requestUser = envelope.request?.user;
+  const username = envelope.username ?? (typeof requestUser === 'string' ? requestUser : undefined);
+  const meta: Meta = {
+    source: 'netbox', model, event, ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(typeof username === 'string' && username !== '' ? { username: username.slice(0, 150) } : {}),
+  };
   switch (model) {
     case 'netbox_dns.record':
       return interpretRecord(envelope, filter, meta);

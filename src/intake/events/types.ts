@@ -50,6 +50,8 @@ export interface ZonesInterpretation {
   model: string;
   event: string;
   requestId?: string;
+  /** The NetBox user who made the change (the webhook's `username`, or `request.user` on NetBox 4.6+). */
+  username?: string;
 }
 
 /** Something that may affect every zone changed (a nameserver or view, or a change we cannot pin down). */
@@ -60,6 +62,7 @@ export interface FullInterpretation {
   model: string;
   event: string;
   requestId?: string;
+  username?: string;
 }
 
 export interface IgnoredInterpretation {

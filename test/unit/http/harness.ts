@@ -10,6 +10,16 @@ import { hookSignature } from '../../../src/util/credentials.js';
 import { handleWebhook } from '../../../src/intake/webhook.js';
 import { createMemoryLogger } from '../../../src/util/log.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { createStatusStore } from '../../../src/observability/status-store.js';
+import type { PageView } from '../../../src/http/page/render.js';
+
+/** A real status document (an empty daemon's) with what a test adds, for the status page. */
+export function pageView(clock: ManualClock, over: Partial<PageView> = {}): PageView {
+  const doc = createStatusStore({ clock, initialSyncWarningMs: 60_000 }).snapshot({
+    scheduler: { running: true, next_run: null, next_quick_run: null }, mqtt: { enabled: false }, queue: { pending: 0, running: 0 }, lock_contention_events: 0,
+  });
+  return { doc, audit: [], version: 'test', approveEnabled: true, refreshSeconds: 10, now: new Date(clock.now()).toISOString(), ...over };
+}
 
 export const API_KEY = 'sync-key-5f0e9a';
 export const STATUS_TOKEN = 'status-token-3b7c1d';
@@ -76,6 +86,8 @@ export async function start(over: Partial<HttpServerOptions> = {}, handlerOver: 
       h.syncCalls += 1;
       return { queued: true };
     },
+    page: () => pageView(clock),
+    approve: async (request, by) => ({ status: 200, body: { result: 'applied', zone: request.zone, plan_id: request.planId, by } }),
     webhook: (rawBody: Buffer, headers: IncomingHttpHeaders) => {
       h.webhookCalls += 1;
       return handleWebhook({ rawBody, headers }, {

@@ -208,7 +208,7 @@ describe('HTTP server', () => {
   describe('routing', () => {
     it('answers 404 for an unknown path', async () => {
       h = await start();
-      for (const path of ['/', '/nope', '/health/', '/status/x']) {
+      for (const path of ['/nope', '/health/', '/status/x', '/index.html']) {
         const res = await get(`${h.base}${path}`);
         expect(res.status, path).to.equal(404);
         expect(res.headers.get('content-type')).to.equal('application/json');

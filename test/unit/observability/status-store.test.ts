@@ -66,8 +66,11 @@ describe('status store', () => {
       store.recordFullReconcile({ outcome: 'failure', error: 'boom', durationMs: 10 });
       expect(doc().status).to.equal('Degraded');
       expect(doc().reliability.last_reconcile).to.include({ outcome: 'failure', error: 'boom', duration_ms: 10 });
-      store.recordFullReconcile({ outcome: 'refused', durationMs: 10 });
+      store.recordFullReconcile({ outcome: 'refused', error: 'too many zone deletions', durationMs: 10 });
       expect(doc().status).to.equal('Warning');
+      // Refused only for zone plans, since approved: nothing is left waiting.
+      store.recordFullReconcile({ outcome: 'refused', durationMs: 10 });
+      expect(doc().status).to.equal('Healthy');
     });
 
     it('Degraded while PowerDNS is failing, Healthy again on the next good call', () => {
@@ -213,7 +216,7 @@ describe('status store', () => {
       expect(d.mqtt).to.deep.equal({ enabled: false });
       expect(d.queue).to.deep.equal({ pending: 2, running: 1 });
       expect(d.reliability.lock_contention_events).to.equal(3);
-      expect(Object.keys(d)).to.deep.equal(['status', 'problems', 'uptime_seconds', 'initial_sync', 'scheduler', 'mqtt', 'queue', 'reliability', 'upstreams', 'targets', 'zones']);
+      expect(Object.keys(d)).to.deep.equal(['status', 'problems', 'uptime_seconds', 'initial_sync', 'scheduler', 'mqtt', 'queue', 'reliability', 'upstreams', 'pending_approvals', 'targets', 'zones']);
     });
   });
 });

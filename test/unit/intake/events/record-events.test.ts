@@ -40,6 +40,7 @@ function zones(event: string, names: string[]): Record<string, unknown> {
     model: 'netbox_dns.record',
     event,
     requestId: REQUEST_ID,
+    username: 'admin',
   };
 }
 
@@ -104,7 +105,7 @@ function cases(v: NetboxVersion): Case[] {
         recordSnapshot({ ...A, zoneId: 8 })),
       expected: {
         kind: 'full', reason: 'record moved between zones', source: 'netbox', model: rec, event: 'updated',
-        requestId: REQUEST_ID,
+        requestId: REQUEST_ID, username: 'admin',
       },
     },
     {
@@ -173,7 +174,7 @@ describe('events: record envelopes', () => {
     body['request_id'] = null;
     const result = interpreter.interpret(topic('created'), JSON.stringify(body));
     expect(result).to.deep.equal({
-      kind: 'zones', zones: [{ zone: 'example.com.' }], source: 'netbox', model: 'netbox_dns.record', event: 'created',
+      kind: 'zones', zones: [{ zone: 'example.com.' }], source: 'netbox', model: 'netbox_dns.record', event: 'created', username: 'admin',
     });
   });
 

@@ -21,7 +21,7 @@ const ZONE = 'netbox_dns.zone';
 const EX: ZoneSpec = { id: 7, name: 'example.com' };
 
 function zones(event: string, keys: ZoneKey[]): Record<string, unknown> {
-  return { kind: 'zones', zones: keys, source: 'netbox', model: ZONE, event, requestId: REQUEST_ID };
+  return { kind: 'zones', zones: keys, source: 'netbox', model: ZONE, event, requestId: REQUEST_ID, username: 'admin' };
 }
 
 interface Case {
@@ -217,7 +217,7 @@ describe('events: nameserver, view and DNSSEC policy envelopes', () => {
           event === 'deleted' ? null : { name: 'x' });
         const result = interpreter().interpret(`netbox/${model.replace('.', '/')}/${event}`, JSON.stringify(body));
         expect(result).to.deep.equal({
-          kind: 'full', reason: `${model} ${event}`, source: 'netbox', model, event, requestId: REQUEST_ID,
+          kind: 'full', reason: `${model} ${event}`, source: 'netbox', model, event, requestId: REQUEST_ID, username: 'admin',
         });
       });
     }
