@@ -46,7 +46,8 @@ export function describeZonePlan(plan: ZonePlan): string[] {
   return lines;
 }
 
-function describeChange(c: SigningChange): string {
+/** One signing change in words (`+ key KSK ECDSAP256SHA256 (active, published): …`). */
+export function describeSigningChange(c: SigningChange): string {
   const flags = (active: boolean, published: boolean): string => `${active ? 'active' : 'inactive'}, ${published ? 'published' : 'unpublished'}`;
   switch (c.op) {
     case 'add-key':
@@ -66,7 +67,7 @@ function describeChange(c: SigningChange): string {
 
 /** The signing lines: `dnssec` first, so they read apart from the rrsets. */
 export function describeSigning(signing: SigningPlan): string[] {
-  const lines = signing.changes.map((c) => `dnssec ${describeChange(c)}`);
+  const lines = signing.changes.map((c) => `dnssec ${describeSigningChange(c)}`);
   for (const w of signing.waiting) lines.push(`dnssec waiting: ${w}`);
   for (const u of signing.unsupported) lines.push(`dnssec not supported by PowerDNS: ${u}`);
   return lines;

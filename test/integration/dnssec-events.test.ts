@@ -4,6 +4,10 @@
  * PowerDNS, and the zone validates after each; no private key material shows in the logs or /status.
  */
 import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AuditRecord } from '../../src/reconcile/audit.js';
 import { startSyncEnv, type SyncEnv } from '../support/sync-env.js';
 import { API_KEY, startDaemon, type RunningDaemon } from '../support/daemon-env.js';
 import { delv, servedNsec3param, verifyZone } from '../support/dnssec-check.js';
@@ -29,6 +33,9 @@ describe('DNSSEC from NetBox events (running daemon, real PowerDNS)', function (
   };
   let policy = 0;
   let template = 0;
+  const dir = mkdtempSync(join(tmpdir(), 'netbox-pdns-dnssec-audit-'));
+  const auditFile = join(dir, 'audit.jsonl');
+  const audit = (): AuditRecord[] => readFileSync(auditFile, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as AuditRecord);
 
   before(async () => {
     env = await startSyncEnv({ dnssec: true });
@@ -37,13 +44,14 @@ describe('DNSSEC from NetBox events (running daemon, real PowerDNS)', function (
     policy = Number(s.createDnssecPolicy({ name: 'p', key_templates: [template], use_nsec3: false }).id);
     s.createZone({ name: 'ev.example', ...ns, soa_rname: 'hostmaster.ev.example' });
     s.createRecord({ zone: 'ev.example', name: 'www', type: 'A', value: '192.0.2.4', disable_ptr: true });
-    d = await startDaemon(env);
+    d = await startDaemon(env, { NETBOX_PDNS_AUDIT_FILE: auditFile });
     await waitFor(async () => (await env.direct.client.getZone('ev.example.')) !== null, { message: 'the startup reconcile' });
     env.netbox.onEvent((e) => events.push(e));
   });
   after(async () => {
     await d?.stop();
     await env?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('signs the zone when its policy is set, on the zone event', async () => {
@@ -52,6 +60,10 @@ describe('DNSSEC from NetBox events (running daemon, real PowerDNS)', function (
     await deliver();
     await waitFor(async () => (await algorithms()).length === 1, { message: 'the CSK' });
     await expectValid();
+    // The audit trail records the key written, with the NetBox user behind the change.
+    await waitFor(async () => audit().some((r) => r.setting?.field === 'dnssec'), { message: 'the audit record' });
+    const record = audit().find((r) => r.setting?.field === 'dnssec' && /\+ key CSK ECDSAP256SHA256/.test(r.setting.to));
+    expect(record).to.include({ zone: 'ev.example.', trigger: 'event', action: 'setting', netbox_username: 'admin' });
   });
 
   it('switches to NSEC3 on the policy event', async () => {
