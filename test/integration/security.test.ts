@@ -55,6 +55,8 @@ describe('security: HTTP endpoints and secrets', function () {
       ['HMAC-SHA256', createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex'), body],
     ];
     const before = await d.metric('netbox_pdns_events_rejected_total', { reason: 'bad_signature' });
+    const received = (): Promise<number> => d.metric('netbox_pdns_events_received_total', { source: 'webhook' });
+    const receivedBefore = await received();
     for (const [what, signature, payload] of bad) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(signature !== null ? { 'x-hook-signature': signature } : {}) };
       const res = await post(d, '/webhook', headers, payload);
@@ -64,6 +66,8 @@ describe('security: HTTP endpoints and secrets', function () {
     expect(await d.metric('netbox_pdns_events_rejected_total', { reason: 'bad_signature' })).to.equal(before + bad.length);
     const ok = await post(d, '/webhook', { 'content-type': 'application/json', 'x-hook-signature': good }, body);
     expect(ok.status).to.equal(202);
+    // Through the broker, asynchronously: let it arrive so the next test's counts start from it.
+    await waitFor(async () => (await received()) > receivedBefore, { message: 'the accepted webhook on the broker' });
   });
 
   it('POST /webhook: a replayed body is answered 200 duplicate and not handed on, a stale one 400; both counted', async () => {
