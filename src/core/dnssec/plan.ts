@@ -6,7 +6,7 @@
  * fast-forward in tests and every step is in the plan before anything is written.
  */
 import { keyRollover, type RolloverContext } from './rollover.js';
-import type { ActualKey, ActualSigning, DesiredSigning, KeyRecord, PlannedRecord, SigningChange, SigningPlan, WantedKey } from './types.js';
+import type { ActualKey, ActualSigning, DesiredSigning, PlannedRecord, SigningChange, SigningPlan, WantedKey } from './types.js';
 
 export interface SigningInput {
   desired: DesiredSigning | null;
@@ -137,5 +137,3 @@ function order(changes: SigningChange[]): SigningChange[] {
 export function signingChangesZone(plan: SigningPlan | undefined): boolean {
   return plan !== undefined && plan.changes.length > 0;
 }
-
-export type { KeyRecord };
