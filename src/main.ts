@@ -5,6 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import { commandHelp, parseCliArgs, USAGE, UsageError } from './cli/args.js';
+import { dsCommand } from './cli/ds-command.js';
 import { EXIT_USAGE, planCommand, syncCommand } from './cli/reconcile-commands.js';
 import { approveCommand, syncPlanFileCommand } from './cli/approve-commands.js';
 import { historyCommand } from './cli/history-command.js';
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   if (args.command === 'history') return historyCommand(config, { zones: args.zones, json: args.json, ...(args.limit ? { limit: args.limit } : {}) }, out, err);
-  // sync / plan / approve: logs on stderr so stdout carries only the result.
+  // sync / plan / approve / ds: logs on stderr so stdout carries only the result.
   const logger = loggerFromConfig(config, process.stderr, process.env);
   const core = buildCore(config, { logger, clock: systemClock });
   if (args.command === 'approve' && args.approve) {
@@ -72,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
   if (args.command === 'sync' && args.planFile !== undefined) {
     return syncPlanFileCommand(core.engine, { planFile: args.planFile, servers: args.servers, json: args.json, by: operator() }, out);
   }
-  const command = args.command === 'sync' ? syncCommand : planCommand;
+  const command = args.command === 'sync' ? syncCommand : args.command === 'ds' ? dsCommand : planCommand;
   return command(core.engine, args, out);
 }
 

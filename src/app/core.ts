@@ -22,6 +22,10 @@ import type { PdnsApi } from '../pdns/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { nullObserver, type UpstreamObserver } from '../upstream/observer.js';
+import { parseResolver, queryDs, type DsResolver } from '../upstream/dns-ds.js';
+
+/** The parent's DS, asked of the configured server (a failure is "unknown", never "absent"). */
+const dsQuery = (resolver: DsResolver) => (zone: string): Promise<string[] | null> => queryDs(resolver, zone);
 import { createAuditTrail, type AuditTrail } from '../observability/audit-trail.js';
 
 export interface CoreDeps {
@@ -162,6 +166,7 @@ export function buildCore(config: Config, deps: CoreDeps): Core {
     ...(deps.engineObserver ? { observer: deps.engineObserver } : {}),
     ...(deps.queueObserver ? { queueObserver: deps.queueObserver } : {}),
     ...(deps.onFullReconcile ? { onFullReconcile: deps.onFullReconcile } : {}),
+    ...(config.dnssec_ds_resolver ? { signing: { parentDs: dsQuery(parseResolver(config.dnssec_ds_resolver)) } } : {}),
   });
   const pdnsWrites = new Map(config.targets.map((t, i) => [t.name, (clients[i] as PdnsClient).writes]));
   return { netbox, targets, engine, audit, lockStats: () => lock.stats(), pdnsWrites };

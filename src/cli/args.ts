@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 
-export type Command = 'run' | 'sync' | 'plan' | 'approve' | 'history' | 'check-config' | 'version' | 'help';
+export type Command = 'run' | 'sync' | 'plan' | 'approve' | 'history' | 'ds' | 'check-config' | 'version' | 'help';
 
 export interface CliArgs {
   command: Command;
@@ -87,6 +87,15 @@ const SPECS: Record<Exclude<Command, 'help'>, CommandSpec> = {
     usage: 'netbox-pdns history [--zone Z]... [--limit N] [--json]',
     flags: ['config', 'zone', 'limit', 'json'],
     examples: ['netbox-pdns history', 'netbox-pdns history --zone example.com --limit 20'],
+  },
+  ds: {
+    summary: 'the DS records the parent needs for a signed zone, and whether it publishes them (0 published, 3 missing or not asked, 2 not signed)',
+    usage: 'netbox-pdns ds ZONE [--server S]... [--json]',
+    flags: ['config', 'server', 'json'],
+    positionals: ['ZONE'],
+    details: 'The policy\'s digest types, for every KSK/CSK in the DNSKEY set, with its key and state; whether the parent publishes\n'
+      + 'each is asked of NETBOX_PDNS_DNSSEC_DS_RESOLVER (a DS query). Read-only: the zone\'s task runs as a dry run.',
+    examples: ['netbox-pdns ds example.com', 'netbox-pdns ds example.com --json'],
   },
   'check-config': {
     summary: 'validate the configuration and print it with secrets masked (2 when invalid)',
@@ -194,7 +203,8 @@ export function parseCliArgs(argv: string[]): CliArgs {
   return {
     command,
     ...(values.config !== undefined ? { configPath: values.config } : {}),
-    zones: values.zone ?? [],
+    // `ds ZONE` names its zone as an argument.
+    zones: command === 'ds' ? rest : values.zone ?? [],
     servers: values.server ?? [],
     dryRun: values['dry-run'] ?? false,
     force: values.force ?? false,

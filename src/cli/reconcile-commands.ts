@@ -69,7 +69,9 @@ function printZone(r: ZoneResult, out: Out, multiTarget: boolean): void {
   if (r.outcome === 'failed' || r.outcome === 'refused') out(`${where} ${r.outcome.toUpperCase()}: ${r.error ?? ''}`);
   for (const rejected of r.rejected) out(`${where} PowerDNS refused ${rejected.name} ${rejected.type}: ${rejected.error}`);
   const plan = r.plan;
-  if (!plan || (!planWrites(plan) && plan.kept.length === 0)) return;
+  // A signed zone's notes (a rollover waiting, what PowerDNS cannot do) are worth a line without writes.
+  const notes = (plan?.signing?.waiting.length ?? 0) + (plan?.signing?.unsupported.length ?? 0) > 0;
+  if (!plan || (!planWrites(plan) && plan.kept.length === 0 && !notes)) return;
   const { creates, updates, deletes } = r.changes;
   const id = r.planId !== undefined && planWrites(plan) ? ` [plan ${r.planId}]` : '';
   out(`${where}: ${describeZoneAction(plan)}: +${creates} ~${updates} -${deletes}${plan.kept.length > 0 ? ` =${plan.kept.length} kept` : ''}${id}`);
@@ -84,7 +86,7 @@ function toJson(result: FullReconcileResult): string {
     duration_ms: Math.round(result.durationMs),
     zones: result.zones.map((z) => ({
       zone: z.zone, target: z.target, outcome: z.outcome, plan_id: z.planId, changes: z.changes, error: z.error, refusal: z.refusal,
-      rejected: z.rejected, warnings: z.warnings, plan: z.plan,
+      rejected: z.rejected, warnings: z.warnings, plan: z.plan, ...(z.dnssec ? { dnssec: z.dnssec } : {}),
     })),
   }, null, 2);
 }

@@ -114,6 +114,14 @@ export const UPSTREAM_OPTIONS = {
     type: 'boolean', default: true, 'x-group': 'sync',
     description: 'Run a full reconcile in the background at startup.',
   },
+  dnssec_ds_resolver: {
+    type: 'string', minLength: 1, 'x-group': 'sync',
+    pattern: '^(\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+\\])(:\\d{1,5})?$',
+    'x-allowed': 'must be IPv4[:port] or [IPv6][:port]',
+    description: 'DNS server asked for the DS records the parent publishes for each signed zone (a validating resolver, or the '
+      + 'parent\'s authoritative server), e.g. `127.0.0.1:53`. A pending KSK/CSK rollover waits until it answers with the new DS. '
+      + 'Unset: the parent is not asked, and such a rollover waits for `sync --zone Z --force`.',
+  },
   reconcile_concurrency: {
     type: 'integer', minimum: 1, maximum: 32, default: 4, 'x-group': 'sync',
     description: 'Concurrent NetBox record requests during a full reconcile (PowerDNS work runs on the `workers`).',

@@ -75,10 +75,11 @@ export function diffRRsets(desired: DesiredZone, actual: ActualZone): RRsetChang
  * Adds the apex SOA change the other changes call for (see the module comment) and returns the
  * final diff in its deterministic order. `zoneSerial` is PowerDNS's serial of the zone.
  */
-export function withSoa(changes: RRsetChanges, zoneSerial: number): RRsetDiff {
+export function withSoa(changes: RRsetChanges, zoneSerial: number, servedChange = false): RRsetDiff {
   const creates = [...changes.creates];
   const updates = [...changes.updates];
-  const otherChanges = creates.length + updates.length + changes.deletes.length > 0;
+  // `servedChange`: something outside the rrsets (keys, NSEC3) changes what the zone serves.
+  const otherChanges = servedChange || creates.length + updates.length + changes.deletes.length > 0;
   const soa = planSoa(changes.soa.want, changes.soa.have, otherChanges, zoneSerial);
   if (soa?.before) updates.push({ before: soa.before, after: soa.after });
   else if (soa) creates.push(soa.after);

@@ -8,6 +8,7 @@
  *   = _acme-challenge.www.example.com. TXT kept (protected): protected by the rule _acme-challenge.*:TXT
  */
 import { describePlan } from './diff.js';
+import type { SigningChange, SigningPlan } from './dnssec/types.js';
 import type { ZonePlan } from './plan.js';
 
 /** The headline: what happens to the zone as a whole. */
@@ -41,5 +42,33 @@ export function describeZonePlan(plan: ZonePlan): string[] {
   }
   lines.push(...describePlan(plan));
   for (const k of plan.kept) lines.push(`= ${k.name} ${k.type} kept (${k.reason}): ${k.detail}`);
+  if (plan.signing) lines.push(...describeSigning(plan.signing));
+  return lines;
+}
+
+/** One signing change in words (`+ key KSK ECDSAP256SHA256 (active, published): …`). */
+export function describeSigningChange(c: SigningChange): string {
+  const flags = (active: boolean, published: boolean): string => `${active ? 'active' : 'inactive'}, ${published ? 'published' : 'unpublished'}`;
+  switch (c.op) {
+    case 'add-key':
+      return `+ key ${c.role.toUpperCase()} ${c.algorithm}${c.bits ? ` ${c.bits} bits` : ''} (${flags(c.active, c.published)}): ${c.why}`;
+    case 'set-key':
+      return `~ key ${c.id} ${c.role.toUpperCase()} → ${flags(c.active, c.published)}: ${c.why}`;
+    case 'delete-key':
+      return `- key ${c.id} ${c.role.toUpperCase()}${c.active ? ' (active)' : ''}: ${c.why}`;
+    case 'nsec3param':
+      return `* nsec3param: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}${c.to === '' ? ' (NSEC)' : ''}`;
+    case 'metadata':
+      return `* ${c.kind}: ${JSON.stringify(c.from.join(','))} → ${JSON.stringify(c.to.join(','))}`;
+    case 'disable':
+      return `- DNSSEC off, every key deleted: ${c.why}`;
+  }
+}
+
+/** The signing lines: `dnssec` first, so they read apart from the rrsets. */
+export function describeSigning(signing: SigningPlan): string[] {
+  const lines = signing.changes.map((c) => `dnssec ${describeSigningChange(c)}`);
+  for (const w of signing.waiting) lines.push(`dnssec waiting: ${w}`);
+  for (const u of signing.unsupported) lines.push(`dnssec not supported by PowerDNS: ${u}`);
   return lines;
 }

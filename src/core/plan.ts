@@ -6,6 +6,8 @@
  * whole, and the only input of the apply step, so nothing reaches PowerDNS that the plan did not show.
  */
 import { diffRRsets, withSoa } from './diff.js';
+import { signingChangesZone } from './dnssec/plan.js';
+import type { SigningPlan } from './dnssec/types.js';
 import { protectingRule, type ProtectRule } from './protect.js';
 import { transferChanges, type TransferField, type TransferPolicy } from './transfer.js';
 import type { ActualZone, DesiredZone, RRset, RRsetDiff, RRsetUpdate, ZoneName } from './types.js';
@@ -62,6 +64,8 @@ export interface ZonePlan extends RRsetDiff {
   reason?: string;
   settings: SettingChange[];
   kept: KeptRRset[];
+  /** DNSSEC: the key, NSEC3 and CDS writes (absent for a zone neither signed nor with a policy). */
+  signing?: SigningPlan;
 }
 
 export type AdoptionMode = 'safe' | 'always' | 'never';
@@ -94,6 +98,8 @@ export interface PlanInput {
   rejectedBefore?: (wanted: RRset) => string | null;
   /** Desired rrsets PowerDNS could never take, already taken out of `desired` (with the reason). */
   invalid?: KeptRRset[];
+  /** The signing plan (dnssec/plan.ts); its key changes move the serial so secondaries transfer them. */
+  signing?: SigningPlan;
 }
 
 /** PowerDNS stores the kind `Primary` as `Master`. */
@@ -141,7 +147,7 @@ export function planZone(input: PlanInput): ZonePlan {
       ...(policy.catalog !== undefined ? [{ field: 'catalog' as const, from: null, to: policy.catalog }] : []),
       ...(policy.transfer ? transferChanges(policy.transfer, null) : []),
     ];
-    return { zone, creates, updates: [], deletes: [], existingCount: 0, action: 'create', settings, kept };
+    return { zone, creates, updates: [], deletes: [], existingCount: 0, action: 'create', settings, kept, ...(input.signing ? { signing: input.signing } : {}) };
   }
 
   if (!ours && policy.adoption === 'never') {
@@ -178,19 +184,21 @@ export function planZone(input: PlanInput): ZonePlan {
     const message = input.rejectedBefore?.(r) ?? null;
     return message === null ? true : keep('rejected', message, undefined, r);
   });
-  const diff = withSoa(changes, actual.serial);
+  // Key changes do not move the serial in PowerDNS, and secondaries would keep the old DNSKEYs (pitfall 15).
+  const diff = withSoa(changes, actual.serial, signingChangesZone(input.signing));
   // A SOA PowerDNS refused (e.g. a bad rname) is held back like any other refused content.
   const refusedSoa = (r: RRset): string | null => (r.type === 'SOA' && r.name === zone ? input.rejectedBefore?.(r) ?? null : null);
   diff.updates = diff.updates.filter((u) => {
     const message = refusedSoa(u.after);
     return message === null ? true : keep('rejected', message, u.before, u.after);
   });
-  return { ...diff, action: ours ? 'update' : 'adopt', settings, kept };
+  return { ...diff, action: ours ? 'update' : 'adopt', settings, kept, ...(input.signing ? { signing: input.signing } : {}) };
 }
 
 /** True when carrying out the plan writes nothing. */
 export function planWrites(plan: ZonePlan): boolean {
   if (plan.action === 'skip') return false;
   if (plan.action === 'create' || plan.action === 'delete') return true;
-  return plan.settings.length > 0 || plan.creates.length + plan.updates.length + plan.deletes.length > 0;
+  const signing = plan.signing !== undefined && (plan.signing.changes.length > 0 || plan.signing.recordsChanged);
+  return signing || plan.settings.length > 0 || plan.creates.length + plan.updates.length + plan.deletes.length > 0;
 }

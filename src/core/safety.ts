@@ -57,7 +57,7 @@ export function checkEmptySource(netboxZoneCount: number, ownedCount: number): s
 }
 
 /** Why a zone plan was refused (a bounded label set). */
-export const REFUSAL_CODES = ['too_many_changes', 'adoption', 'empty_answer', 'zone_deletions'] as const;
+export const REFUSAL_CODES = ['too_many_changes', 'adoption', 'empty_answer', 'zone_deletions', 'dnssec'] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 export interface Refusal {
@@ -112,6 +112,8 @@ export function checkZonePlan(plan: ZonePlan, desired: DesiredZone | null, opts:
     ['empty_answer', () => checkEmptyAnswer(plan, desired)],
     ['adoption', () => (opts.adoption === 'safe' ? checkAdoption(plan) : null)],
     ['too_many_changes', () => (plan.action === 'update' || plan.action === 'adopt' ? checkZonePlanSafety(plan, opts) : null)],
+    // An unsigned zone under a signed parent goes dark for validating resolvers.
+    ['dnssec', () => (plan.signing?.unsafe && plan.action !== 'delete' ? `${plan.zone}: ${plan.signing.unsafe}; approve with sync --zone ${plan.zone} --force` : null)],
   ];
   for (const [code, check] of checks) {
     const message = check();

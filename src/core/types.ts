@@ -103,6 +103,8 @@ export interface SourceZone {
   soa_retry: number | null;
   soa_expire: number | null;
   soa_minimum: number | null;
+  /** The zone's DNSSEC policy (brief form), or null/absent: unsigned. */
+  dnssec_policy?: { id: number; name?: string } | null;
 }
 
 /** What the core reads of a NetBox record (reference netbox-api.md §1.4). */

@@ -22,6 +22,7 @@ import type { Retrier } from '../upstream/retry.js';
 import type { UpstreamObserver } from '../upstream/observer.js';
 import { createExchange } from '../upstream/exchange.js';
 import { createScrubber, type Scrubber } from '../upstream/scrub.js';
+import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import type { NetboxPage, NetboxRecord, NetboxZone } from './types.js';
 import type { NetboxSource } from './source.js';
 
@@ -186,6 +187,14 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
   }
 
   return {
+    async getDnssecPolicy(id) {
+      return getJson<SourceDnssecPolicy>('getNetboxDnssecPolicy', 'dnssecpolicies', `${PLUGIN_PATH}/dnssecpolicies/${id}/`, new URLSearchParams());
+    },
+
+    async listDnssecPolicies() {
+      return listAll<SourceDnssecPolicy>('listNetboxDnssecPolicies', 'dnssecpolicies', `${PLUGIN_PATH}/dnssecpolicies/`, new URLSearchParams());
+    },
+
     async listZones() {
       return listAll<NetboxZone>('listNetboxZones', 'zones', `${PLUGIN_PATH}/zones/`, zoneQuery());
     },

@@ -1,4 +1,5 @@
 /** What the reconcile engine needs from NetBox. Implemented over HTTP by `createNetboxClient`. */
+import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import type { NetboxRecord, NetboxZone } from './types.js';
 
 export interface NetboxSource {
@@ -29,4 +30,8 @@ export interface NetboxSource {
    * quick reconcile's view of record changes in zones whose serial is not automatic.
    */
   zonesWithRecordsChangedSince(since: Date): Promise<Set<number>>;
+  /** One DNSSEC policy with its key templates (`/dnssecpolicies/<id>/`). */
+  getDnssecPolicy(id: number): Promise<SourceDnssecPolicy>;
+  /** Every DNSSEC policy (the full reconcile reads them once). */
+  listDnssecPolicies(): Promise<SourceDnssecPolicy[]>;
 }

@@ -5,6 +5,7 @@
  * must never fail.
  */
 import { Gauge, type Registry } from 'prom-client';
+import { PARENT_DS_STATES, type ParentDsState } from '../core/dnssec/ds.js';
 import { KEEP_REASONS, METRIC_PREFIX, type KeepReason } from './labels.js';
 
 export interface TargetCounts {
@@ -12,6 +13,8 @@ export interface TargetCounts {
   refused: number;
   failing: number;
   kept: Partial<Record<KeepReason, number>>;
+  dnssec?: Partial<Record<ParentDsState, number>>;
+  waitingForDs?: number;
 }
 
 export interface ScrapeReaders {
@@ -74,6 +77,17 @@ export function registerScrapeGauges(registry: Registry, servers: readonly strin
       for (const server of servers) {
         const kept = safely(() => zones(server).kept, {});
         for (const reason of KEEP_REASONS) this.set({ reason, server }, kept[reason] ?? 0);
+      }
+    },
+  });
+  perServer('dnssec_rollovers_waiting_ds', 'Zones whose KSK/CSK rollover waits for the parent to publish the new key\'s DS (netbox-pdns ds ZONE shows it).', (s) => zones(s).waitingForDs ?? 0);
+  new Gauge<'parent_ds' | 'server'>({
+    name: `${METRIC_PREFIX}dnssec_zones`, help: 'Signed zones by whether their parent publishes the DS of the signing KSK/CSK (published, missing, unknown: not asked).',
+    labelNames: ['parent_ds', 'server'], registers,
+    collect() {
+      for (const server of servers) {
+        const counts = safely(() => zones(server).dnssec ?? {}, {});
+        for (const state of PARENT_DS_STATES) this.set({ parent_ds: state, server }, counts[state] ?? 0);
       }
     },
   });

@@ -115,12 +115,13 @@ export function createStatusStore(opts: StatusStoreOptions): StatusStore {
     if (initial.error !== null && !succeededSinceInitialError) problems.push(`the initial sync failed: ${initial.error}`);
     if (lastReconcile?.outcome === 'failure') problems.push(`the last full reconcile failed: ${lastReconcile.error ?? ''}`);
     if (lastQuick?.outcome === 'failure') problems.push(`the last quick reconcile failed: ${lastQuick.error ?? ''}`);
-    const { failing, refused, rejectedRrsets } = book.counts();
+    const { failing, refused, rejectedRrsets, waitingForDs } = book.counts();
     if (failing > 0) problems.push(`${failing} zone(s) failing (see zones.failing)`);
     const degraded = problems.length > 0;
     // A run refused only because of zone plans carries no error: those zones speak for themselves.
     if (lastReconcile?.outcome === 'refused' && lastReconcile.error !== null && refused === 0) problems.push(`the last full reconcile refused zone deletions: ${lastReconcile.error ?? ''}`);
     if (refused > 0) problems.push(`${refused} zone(s) refused by a safety check: approve the plan (netbox-pdns approve ZONE PLAN-ID, see pending_approvals), or fix NetBox`);
+    if (waitingForDs > 0) problems.push(`${waitingForDs} zone(s) roll a KSK and wait for the parent to publish the new DS (netbox-pdns ds ZONE shows it)`);
     if (rejectedRrsets > 0) problems.push(`${rejectedRrsets} rrset(s) refused by PowerDNS, held back until NetBox changes them`);
     // Without sync-on-startup there is no initial sync; any successful full reconcile does its job.
     const inStep = initial.completed || lastSuccessAt !== null;

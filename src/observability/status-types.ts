@@ -1,4 +1,5 @@
 /** The shapes of the GET /status document and of one zone's entry (`/status?zone=`). */
+import type { ParentDsState, ZoneDnssec } from '../core/dnssec/ds.js';
 import type { KeepReason } from '../core/plan.js';
 import type { RejectedRRset, ZoneResult } from '../reconcile/types.js';
 import type { SecondaryState } from '../reconcile/secondary-check.js';
@@ -82,6 +83,8 @@ export interface ZoneStatus {
   /** Rrsets kept as PowerDNS holds them, and why (first 20). */
   kept: KeptEntry[];
   warnings: string[];
+  /** A signed zone: the DS the parent needs, whether it publishes them, what the key lifecycle waits for. */
+  dnssec: ZoneDnssec | null;
   dry_run: boolean;
   duration_ms: number;
 }
@@ -179,4 +182,8 @@ export interface StatusCounts {
   refused: number;
   failing: number;
   kept: Partial<Record<KeepReason, number>>;
+  /** Signed zones by whether the parent publishes their DS. */
+  dnssec?: Partial<Record<ParentDsState, number>>;
+  /** Zones whose KSK/CSK rollover waits for the parent's DS of the new key. */
+  waitingForDs?: number;
 }

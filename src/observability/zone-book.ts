@@ -5,6 +5,7 @@
  * target, and one zone's entries. The plan itself is not kept, only what an operator reads.
  */
 import { toZoneName } from '../core/names.js';
+import type { ParentDsState, ZoneDnssec } from '../core/dnssec/ds.js';
 import type { KeepReason } from '../core/plan.js';
 import type { RejectedRRset, ZoneResult } from '../reconcile/types.js';
 import type { Clock } from '../util/clock.js';
@@ -29,6 +30,7 @@ interface StoredZone {
   kept: KeptEntry[];
   keptCounts: Partial<Record<KeepReason, number>>;
   warnings: string[];
+  dnssec: ZoneDnssec | null;
   dryRun: boolean;
   durationMs: number;
 }
@@ -41,7 +43,7 @@ export function cut(text: string | undefined | null): string | null {
 export interface ZoneBook {
   record(result: ZoneResult): void;
   /** Counts per target name ('' = all targets). */
-  counts(target?: string): StatusCounts & { rejectedRrsets: number };
+  counts(target?: string): StatusCounts & { rejectedRrsets: number; waitingForDs: number };
   /** Every entry needing a look, sorted by zone then target. */
   failing(): FailingZone[];
   entries(zone: string): ZoneStatus[];
@@ -65,7 +67,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
   const entry = (z: StoredZone): ZoneStatus => ({
     zone: z.zone, target: z.target, outcome: z.outcome, at: iso(z.finishedAt), changes: { ...z.changes }, error: z.error,
     failure_reason: z.failureReason, refusal: z.refusal, rejected: z.rejected.map((r) => ({ ...r })), kept: z.kept.map((k) => ({ ...k })),
-    warnings: [...z.warnings], dry_run: z.dryRun, duration_ms: Math.round(z.durationMs),
+    warnings: [...z.warnings], dnssec: z.dnssec ? structuredClone(z.dnssec) : null, dry_run: z.dryRun, duration_ms: Math.round(z.durationMs),
   });
 
   return {
@@ -75,6 +77,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
       const kept = result.plan?.kept ?? [];
       const keptCounts: Partial<Record<KeepReason, number>> = {};
       for (const k of kept) keptCounts[k.reason] = (keptCounts[k.reason] ?? 0) + 1;
+      const previous = zones.get(key);
       // Delete first so Map order is "least recently updated first" for eviction.
       zones.delete(key);
       zones.set(key, {
@@ -84,6 +87,8 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
         rejected: result.rejected.slice(0, MAX_LISTED).map((r) => ({ name: r.name, type: r.type, error: cut(r.error) ?? '' })),
         kept: kept.slice(0, MAX_LISTED).map((k) => ({ name: k.name, type: k.type, reason: k.reason, detail: cut(k.detail) ?? '' })),
         keptCounts, warnings: result.warnings.slice(0, MAX_LISTED).map((w) => cut(w) ?? ''), dryRun: result.dryRun, durationMs: result.durationMs,
+        // A run that did not get as far as the signing keeps what the last one learnt.
+        dnssec: result.dnssec ?? (result.outcome === 'failed' ? previous?.dnssec ?? null : null),
       });
       while (zones.size > opts.maxZones) {
         const oldest = zones.keys().next();
@@ -93,7 +98,7 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
     },
 
     counts(target) {
-      const counts = { managed: 0, refused: 0, failing: 0, rejectedRrsets: 0, kept: {} as Partial<Record<KeepReason, number>> };
+      const counts = { managed: 0, refused: 0, failing: 0, rejectedRrsets: 0, waitingForDs: 0, kept: {} as Partial<Record<KeepReason, number>>, dnssec: {} as Partial<Record<ParentDsState, number>> };
       for (const z of zones.values()) {
         if (target !== undefined && z.target !== target) continue;
         if (!NOT_MANAGED.has(z.outcome)) counts.managed += 1;
@@ -102,6 +107,8 @@ export function createZoneBook(opts: { clock: Clock; failureWindowMs: number; ma
         else if (a === 'refused') counts.refused += 1;
         if (a !== null) counts.rejectedRrsets += z.rejected.length;
         for (const [reason, n] of Object.entries(z.keptCounts) as Array<[KeepReason, number]>) counts.kept[reason] = (counts.kept[reason] ?? 0) + n;
+        if (z.dnssec && !NOT_MANAGED.has(z.outcome)) counts.dnssec[z.dnssec.parent] = (counts.dnssec[z.dnssec.parent] ?? 0) + 1;
+        if (z.dnssec?.waiting_for_ds === true && !NOT_MANAGED.has(z.outcome)) counts.waitingForDs += 1;
       }
       return counts;
     },

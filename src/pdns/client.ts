@@ -13,6 +13,7 @@ import type { UpstreamObserver } from '../upstream/observer.js';
 import type { Retrier } from '../upstream/retry.js';
 import type { Scrubber } from '../upstream/scrub.js';
 import { patchBodyBytes, splitChanges } from './chunk.js';
+import { createSigningCalls } from './dnssec-client.js';
 import { createPdnsHttp, type PdnsRequest, type PdnsResponse } from './http.js';
 import type { PdnsApi, PdnsMetadata, PdnsRRsetChange, PdnsTsigKey, PdnsZone, PdnsZoneCreate, PdnsZoneSummary } from './types.js';
 import { pdnsZoneId } from './zone-id.js';
@@ -118,6 +119,7 @@ export function createPdnsClient(opts: PdnsClientOptions): PdnsClient {
   }
 
   return {
+    ...createSigningCalls(run, zonePath),
     writes: { detect: () => writes.detect(), state: () => writes.state() },
 
     async serverInfo() {

@@ -49,6 +49,10 @@ export interface PdnsZoneSummary {
 export interface PdnsZone extends PdnsZoneSummary {
   rrsets: PdnsRRset[];
   soa_edit_api?: string;
+  /** True when some key is active (or the zone is presigned). */
+  dnssec?: boolean;
+  /** '' for NSEC (or unsigned). */
+  nsec3param?: string;
   /** The catalog it is a member of ('' none); only `GET /zones/{id}` says (the list always shows ''). */
   catalog?: string;
   /** TSIG keys allowed to transfer it (stored as TSIG-ALLOW-AXFR). */
@@ -77,6 +81,42 @@ export interface PdnsZoneFields {
   master_tsig_key_ids?: string[];
 }
 
+/** A key as `GET /zones/{id}/cryptokeys` lists it (replication-dnssec.md §2.3). */
+export interface PdnsCryptokey {
+  id: number;
+  /** 257 (KSK/CSK) or 256 (ZSK); `keytype` in answers is derived, so it is not read. */
+  flags: number;
+  algorithm: string;
+  bits: number;
+  active: boolean;
+  published: boolean;
+  dnskey: string;
+  /** Flags-257 keys only: SHA-1, SHA-256 and SHA-384 digests. */
+  ds?: string[];
+}
+
+/** The body of `POST /zones/{id}/cryptokeys`. */
+export interface PdnsKeyCreate {
+  keytype: 'csk' | 'ksk' | 'zsk';
+  active: boolean;
+  published: boolean;
+  algorithm: string;
+  bits?: number;
+}
+
+/** The DNSSEC calls (cryptokeys, metadata, rectify, the zone's signing switches). */
+export interface PdnsSigningApi {
+  listCryptokeys(zone: ZoneName): Promise<PdnsCryptokey[]>;
+  createCryptokey(zone: ZoneName, spec: PdnsKeyCreate): Promise<PdnsCryptokey>;
+  /** Always sends both flags. */
+  setCryptokey(zone: ZoneName, id: number, flags: { active: boolean; published: boolean }): Promise<void>;
+  deleteCryptokey(zone: ZoneName, id: number): Promise<void>;
+  /** `PUT /zones/{id}/rectify`: keys added through the API are not rectified otherwise (pitfall 16). */
+  rectify(zone: ZoneName): Promise<void>;
+  /** `PUT /zones/{id}` with `nsec3param` (and `nsec3narrow: false`), or `dnssec: false` (deletes every key). */
+  setSigning(zone: ZoneName, fields: { nsec3param: string; nsec3narrow: false } | { dnssec: false }): Promise<void>;
+}
+
 /** The body of `POST /zones`. */
 export interface PdnsZoneCreate {
   name: ZoneName;
@@ -93,7 +133,7 @@ export interface PdnsZoneCreate {
 }
 
 /** What the reconcile engine needs from PowerDNS. Implemented over HTTP by `createPdnsClient`. */
-export interface PdnsApi {
+export interface PdnsApi extends PdnsSigningApi {
   /** `GET /servers/{id}`: version probe. */
   serverInfo(): Promise<{ version: string }>;
   /** `GET /zones?dnssec=false`: every zone, without rrsets. */

@@ -14,6 +14,7 @@ import { buildZoneCreate, ownershipComment, planToChanges } from '../pdns/patch.
 import type { PdnsApi, PdnsComment, PdnsRRsetChange, PdnsZoneCreate, PdnsZoneFields } from '../pdns/types.js';
 import { UpstreamError, errorMessage } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
+import { applySigning } from './signing.js';
 import type { RejectedRRset, Target } from './types.js';
 
 export interface ApplyOutcome {
@@ -104,6 +105,7 @@ export async function applyPlan(plan: ZonePlan, ctx: ApplyContext): Promise<Appl
       const outcome = await createZone(pdns, plan, { kind, account: policy.ownerId, ...(marker ? { marker } : {}), fields }, log);
       if (outcome.status !== 'applied') return outcome;
       await writeMetadata(pdns, plan);
+      if (plan.signing) await applySigning(pdns, zone, plan.signing, log);
       await notify(target, zone, kind, log);
       return outcome;
     }
@@ -114,6 +116,8 @@ export async function applyPlan(plan: ZonePlan, ctx: ApplyContext): Promise<Appl
       // Kind before catalog in one PUT: PowerDNS lists only Master zones as members.
       const before = zoneFields(plan, ['soa_edit_api', 'kind', 'catalog', 'tsig_allow_axfr']);
       if (Object.keys(before).length > 0) await pdns.updateZone(zone, before);
+      // Keys before the rrsets: the PATCH carrying the serial bump then rectifies the signed zone.
+      if (plan.signing) await applySigning(pdns, zone, plan.signing, log);
       const changes = planToChanges(plan, marker);
       const rejected = changes.length > 0 ? await patchIsolating(pdns, zone, changes) : [];
       await writeMetadata(pdns, plan);

@@ -6,6 +6,7 @@
  * the records go (the log, a JSON-lines file) is the sink's business (observability/audit-trail.ts).
  */
 import type { ZonePlan } from '../core/plan.js';
+import { describeSigningChange } from '../core/plan-text.js';
 import type { RRset } from '../core/types.js';
 import type { Approval, EventOrigin, RejectedRRset, Trigger } from './types.js';
 
@@ -95,6 +96,10 @@ export function auditRecords(plan: ZonePlan, ctx: AuditContext): AuditRecord[] {
       ...common, action: 'update', name: u.after.name, type: u.after.type, before: content(u.before), after: content(u.after),
     })),
     ...plan.creates.filter(written).map((r): AuditRecord => ({ ...common, action: 'create', name: r.name, type: r.type, before: null, after: content(r) })),
+    // Key, NSEC3 and CDS changes of a signed zone: one `setting` record each, field `dnssec`.
+    ...(plan.signing?.changes ?? []).map((c): AuditRecord => ({
+      ...common, action: 'setting', name: plan.zone, type: 'ZONE', before: null, after: null, setting: { field: 'dnssec', from: null, to: describeSigningChange(c) },
+    })),
   ];
 }
 

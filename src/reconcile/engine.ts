@@ -20,6 +20,7 @@ import { createPendingApprovals, type PendingApproval } from './pending.js';
 import type { WorkQueueObserver } from './queue.js';
 import { createZoneRunner, type TaskMeta, type ZoneRunner } from './runner.js';
 import type { Approval, EngineObserver, EngineSettings, Target, Trigger, ZoneResult, ZoneTaskOptions } from './types.js';
+import type { SigningDeps } from './signing.js';
 import type { ZoneLock } from './zone-lock.js';
 import { runZoneTask, type TargetState, type ZoneTaskDeps } from './zone-task.js';
 
@@ -49,6 +50,8 @@ export interface EngineOptions {
    * (for our nameservers) nor on a target: what is remembered about such zones may be pruned.
    */
   onFullReconcile?: (result: FullReconcileResult, info: { complete: boolean }) => void;
+  /** DNSSEC: the parent's DS check (and the NSEC3 salt source). */
+  signing?: SigningDeps;
 }
 
 export interface Engine {
@@ -114,7 +117,7 @@ export function createEngine(opts: EngineOptions): Engine {
   const task: ZoneTaskDeps = {
     reader: createZoneReader(opts.netbox, targets.map((t) => t.target.scope)),
     targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger, coverage, observer,
-    ...(opts.audit ? { audit: opts.audit } : {}),
+    ...(opts.audit ? { audit: opts.audit } : {}), ...(opts.signing ? { signing: opts.signing } : {}),
   };
   const runner = createZoneRunner({
     workers: opts.workers, clock: opts.clock, logger: opts.logger, lock: opts.lock, task, backoff: opts.requeueBackoff, coverage,
@@ -152,13 +155,17 @@ export function createEngine(opts: EngineOptions): Engine {
 
   function start(trigger: Trigger, options: FullReconcileOptions): Promise<FullReconcileResult> {
     const startedAt = opts.clock.now();
-    const complete = options.zones === undefined && options.targets === undefined && !(options.dryRun ?? opts.settings.dryRun);
+    const unrestricted = options.zones === undefined && options.targets === undefined;
     const run = runFullReconcile({
       netbox: opts.netbox, targets, logger: opts.logger, clock: opts.clock, settings: opts.settings, ledger,
       runZone, concurrency: opts.workers, isStopping: () => stopping,
     }, trigger, options).then((result) => {
-      if (complete && result.outcome !== 'failure') {
-        lastCompleteAt = startedAt;
+      const ok = unrestricted && result.outcome !== 'failure';
+      // The quick reconcile's window starts where the last run that wrote everything it had to started.
+      if (ok && !(options.dryRun ?? opts.settings.dryRun)) lastCompleteAt = startedAt;
+      // Met every zone: only a deep run (a quick one meets only the zones that moved).
+      const complete = ok && options.quick === undefined;
+      if (complete) {
         // Zones that left both NetBox and PowerDNS: forget their refusals, so churn never adds up.
         for (const t of targets) {
           const met = new Set(result.zones.filter((z) => z.target === t.target.name).map((z) => z.zone));

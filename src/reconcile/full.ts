@@ -12,7 +12,7 @@ import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsZoneSummary } from '../pdns/types.js';
 import { errorClass, errorMessage } from '../util/errors.js';
 import { movedZones } from './moved.js';
-import { inScope, type EventOrigin, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneTaskOptions } from './types.js';
+import { inScope, type EventOrigin, type FullOutcome, type Target, type Trigger, type ZoneResult, type ZoneSource, type ZoneTaskOptions } from './types.js';
 import type { ZoneTaskDeps } from './zone-task.js';
 import { runCatalogTask } from './catalog.js';
 
@@ -124,6 +124,15 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       return finish({ outcome: 'failure', error: errorMessage(err), netboxZones: 0 });
     }
     const listed = await listings;
+    // Policies once for the whole run; when that read fails each signed zone's task reads its own.
+    let policies: ZoneSource['policies'];
+    if (netboxZones.some((z) => z.dnssec_policy)) {
+      try {
+        policies = new Map((await deps.netbox.listDnssecPolicies()).map((p) => [p.id, p] as const));
+      } catch (err) {
+        log.warn(`full reconcile could not list DNSSEC policies, each signed zone reads its own: ${errorMessage(err)}`);
+      }
+    }
     const only = options.quick ? movedZones({
       netboxZones, recordsChangedIn: changedIn, since: options.quick.since,
       listings: deps.targets.flatMap(({ target }, i) => {
@@ -204,7 +213,7 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       const taskOptions: ZoneTaskOptions = {
         trigger, dryRun, ...(options.force ? { force: true } : {}), ...(allowDelete ? { allowDelete: true } : {}),
         ...(options.origins ? { origins: options.origins } : {}),
-        targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere },
+        targets, source: { readAt, netboxZones: byName.get(zone) ?? [], records, listed: listedHere, ...(policies ? { policies } : {}) },
       };
       return pool.run(async () => {
         const done = await deps.runZone(zone, taskOptions);

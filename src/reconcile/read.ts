@@ -4,6 +4,7 @@
  * them: NetBox's real fan-out names a record's zone and its PTR's reverse zone at once (and a bulk
  * edit many zones), and one request per zone per kind was most of an event's NetBox cost.
  */
+import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import { netboxZoneName, toZoneName } from '../core/names.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { NetboxSource } from '../netbox/source.js';
@@ -17,6 +18,8 @@ export interface ZoneRead {
 export interface ZoneReader {
   /** This zone's NetBox data, read fresh (never from a cache), possibly in one request with others. */
   read(zone: ZoneName): Promise<ZoneRead>;
+  /** One DNSSEC policy with its key templates (a signed zone's task reads its own). */
+  policy(id: number): Promise<SourceDnssecPolicy>;
 }
 
 /** Zone names per batch: keeps the request line under proxies' ~4 KB limit (names ≤ 63 chars here). */
@@ -61,6 +64,7 @@ export function createZoneReader(netbox: NetboxSource, scopes: readonly NetboxSc
         }
       });
     },
+    policy: (id) => netbox.getDnssecPolicy(id),
   };
 }
 

@@ -4,6 +4,8 @@
  */
 import type { PlanPolicy, ZonePlan } from '../core/plan.js';
 import type { RefusalCode } from '../core/safety.js';
+import type { ZoneDnssec } from '../core/dnssec/ds.js';
+import type { SourceDnssecPolicy } from '../core/dnssec/types.js';
 import type { SourceRecord, SourceZone, ZoneName } from '../core/types.js';
 import type { PdnsApi, PdnsTsigKey, PdnsZoneSummary } from '../pdns/types.js';
 import type { ErrorClass } from '../util/errors.js';
@@ -128,6 +130,8 @@ export interface ZoneResult {
   errorClass?: ErrorClass;
   failureReason?: FailureReason;
   warnings: string[];
+  /** A signed zone's keys' DS for the parent, the parent's answer, what the lifecycle waits for. */
+  dnssec?: ZoneDnssec;
   durationMs: number;
   /** Wall-clock ms when the task finished. */
   finishedAt: number;
@@ -143,6 +147,8 @@ export interface ZoneSource {
   records: ReadonlyMap<number, SourceRecord[]>;
   /** Each target's listing entry, or null when the zone is absent there (no GET needed then). */
   listed: ReadonlyMap<string, PdnsZoneSummary | null>;
+  /** Every NetBox DNSSEC policy by id (read once per full reconcile); absent: read per zone. */
+  policies?: ReadonlyMap<number, SourceDnssecPolicy>;
 }
 
 export interface ZoneTaskOptions {

@@ -6,6 +6,7 @@
  * fails only its own result.
  */
 import { buildDesiredZone } from '../core/desired.js';
+import type { DesiredSigning, SourceDnssecPolicy } from '../core/dnssec/types.js';
 import { toZoneName } from '../core/names.js';
 import { canonicalKind, planWrites, planZone, type KeptRRset, type ZonePlan } from '../core/plan.js';
 import { planId } from '../core/plan-id.js';
@@ -24,6 +25,8 @@ import { auditRecords, type AuditSink } from './audit.js';
 import type { ReadLedger } from './ledger.js';
 import type { TargetMemory } from './memory.js';
 import type { ZoneReader } from './read.js';
+import type { SigningDeps } from './signing.js';
+import { planTargetSigning, signingView } from './zone-signing.js';
 import { inScope, type EngineObserver, type EngineSettings, type FailureReason, type Target, type ZoneResult, type ZoneTaskOptions } from './types.js';
 
 /** A target with what the engine remembers for it. */
@@ -47,9 +50,13 @@ export interface ZoneTaskDeps {
   observer?: EngineObserver;
   /** Told when this task reads NetBox itself, so events that read answers need no run. */
   coverage?: RequestCoverage;
+  /** DNSSEC: the parent's DS check and salt source (without it the parent's DS counts as unknown). */
+  signing?: SigningDeps;
   /** Where every write to PowerDNS is recorded, one record per rrset. */
   audit?: AuditSink;
 }
+
+type NetboxRead = { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]>; policies: ReadonlyMap<number, SourceDnssecPolicy> };
 
 /** Why a target has no NetBox zone: none of this name in its nameserver's (and view's) zones. */
 const NOT_SERVED = 'not in NetBox for our nameserver';
@@ -59,6 +66,10 @@ interface NetboxView {
   absentReason?: string;
   invalid: KeptRRset[];
   warnings: string[];
+  /** The zone's DNSSEC policy in PowerDNS's terms; null: unsigned. */
+  signing: DesiredSigning | null;
+  /** The policy cannot be carried out (its problems are in `warnings`): signing is left as it is. */
+  signingBlocked: boolean;
 }
 
 /** Runs one zone task (the caller holds the zone's lock). Never throws: failures become results. */
@@ -84,7 +95,7 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
   // event's latency is the sum of the round trips on its path.
   // Settled at once, so a PowerDNS read failing while NetBox is read is never an unhandled rejection.
   const reads = Promise.allSettled(targets.map((t) => readPdns(t.target)));
-  let netbox: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> };
+  let netbox: NetboxRead;
   try {
     netbox = await readNetbox();
   } catch (err) {
@@ -108,41 +119,58 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
   }));
   return results.filter((r): r is ZoneResult => r !== null);
 
-  async function readNetbox(): Promise<{ netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }> {
+  async function readNetbox(): Promise<NetboxRead> {
     const source = options.source;
+    let read: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> } | null = null;
     if (source && !deps.ledger.readSince(zone, source.readAt)) {
       // A served zone without records in the bulk read was deleted from NetBox while it was read:
       // its records are unknown (not empty), so this zone reads NetBox itself.
       const unread = source.netboxZones.filter((z) => z.active && !source.records.has(z.id) && deps.targets.some((t) => inScope(z, t.target.scope)));
-      if (unread.length === 0) return { netboxZones: source.netboxZones, records: source.records };
-      log.debug('the bulk read has no records for this zone (deleted from NetBox meanwhile?): reading it again');
+      if (unread.length === 0) read = { netboxZones: source.netboxZones, records: source.records };
+      else log.debug('the bulk read has no records for this zone (deleted from NetBox meanwhile?): reading it again');
     }
-    const at = deps.clock.monotonic();
-    deps.ledger.noteRead(zone, at);
-    deps.coverage?.readStarting(zone, at);
-    return deps.reader.read(zone);
+    if (read === null) {
+      const at = deps.clock.monotonic();
+      deps.ledger.noteRead(zone, at);
+      deps.coverage?.readStarting(zone, at);
+      read = await deps.reader.read(zone);
+    }
+    const { netboxZones, records } = read;
+    // Only signed zones cost a policy read (a full reconcile hands every policy over, read once).
+    const ids = [...new Set(netboxZones.flatMap((z) => (z.active && z.dnssec_policy ? [z.dnssec_policy.id] : [])))];
+    const policies = new Map<number, SourceDnssecPolicy>();
+    await Promise.all(ids.map(async (id) => {
+      policies.set(id, source?.policies?.get(id) ?? await deps.reader.policy(id));
+    }));
+    return { netboxZones, records, policies };
   }
 
   /** What NetBox wants this target to hold: the one zone of this name in its scope (built once per NetBox zone). */
-  function viewFor(target: Target, nb: { netboxZones: SourceZone[]; records: ReadonlyMap<number, SourceRecord[]> }): NetboxView {
+  function viewFor(target: Target, nb: NetboxRead): NetboxView {
     const nbZone = pickZone(zone, nb.netboxZones.filter((z) => inScope(z, target.scope)));
     const key = nbZone && nbZone.active ? nbZone.id : null;
     const cached = views.get(key);
     if (cached) return cached;
-    const view = nbZone && nbZone.active ? buildView(nbZone, nb.records.get(nbZone.id) ?? []) : {
-      desired: null, absentReason: nbZone ? 'inactive in NetBox' : NOT_SERVED, invalid: [], warnings: [],
+    const view = nbZone && nbZone.active ? buildView(nbZone, nb.records.get(nbZone.id) ?? [], nb.policies) : {
+      desired: null, absentReason: nbZone ? 'inactive in NetBox' : NOT_SERVED, invalid: [], warnings: [], signing: null, signingBlocked: false,
     };
     if (key !== null) views.set(key, view);
     return view;
   }
 
-  function buildView(nbZone: SourceZone, records: SourceRecord[]): NetboxView {
+  function buildView(nbZone: SourceZone, records: SourceRecord[], policies: ReadonlyMap<number, SourceDnssecPolicy>): NetboxView {
     const built = buildDesiredZone(nbZone, records);
     for (const w of built.warnings) log.warn(`skipped NetBox data: ${w}`);
     if (built.errors.length > 0) throw new TerminalError(`NetBox data cannot be served by PowerDNS: ${built.errors.join('; ')}`);
     const invalid: KeptRRset[] = built.invalid.map(({ rrset, reason }) => ({ name: rrset.name, type: rrset.type, reason: 'invalid', detail: reason, wanted: rrset }));
+    const signing = signingView(built.desired, nbZone.dnssec_policy ? policies.get(nbZone.dnssec_policy.id) : undefined);
+    invalid.push(...signing.invalid);
     for (const i of invalid) log.warn(`not sent to PowerDNS: ${i.detail}`, { rrset: `${i.name} ${i.type}` });
-    return { desired: built.desired, invalid, warnings: [...built.warnings, ...invalid.map((i) => i.detail)] };
+    for (const e of signing.errors) log.warn(`DNSSEC policy not applied: ${e}`);
+    return {
+      desired: built.desired, invalid, warnings: [...built.warnings, ...invalid.map((i) => i.detail), ...signing.warnings],
+      signing: signing.signing, signingBlocked: signing.blocked,
+    };
   }
 
   async function readPdns(target: Target): Promise<PdnsZone | null> {
@@ -168,14 +196,20 @@ export async function runZoneTask(zone: ZoneName, deps: ZoneTaskDeps, options: Z
       return result(target.name, warnings, { outcome: 'skipped', plan, changes: counts(plan), rejected: [] });
     }
     const actual = await readActual(target, pdnsZone);
+    const signed = nb.desired === null ? undefined : await planTargetSigning({
+      zone, pdns: target.pdns, pdnsZone, view: { signing: nb.signing, blocked: nb.signingBlocked }, now: Math.floor(deps.clock.now() / 1000),
+      approved: options.force === true, ...(deps.signing ? { deps: deps.signing } : {}),
+    });
+    for (const w of signed?.plan.waiting ?? []) tlog.debug(`dnssec: ${w}`);
+    const signing = signed?.plan;
     const plan = planZone({
       zone, desired: nb.desired, ...(nb.absentReason ? { absentReason: nb.absentReason } : {}),
       actual,
       policy: target.policy, mayDelete: options.allowDelete === true,
-      rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid,
+      rejectedBefore: (r) => memory.rejectedBefore(zone, r), invalid: nb.invalid, ...(signing ? { signing } : {}),
     });
     const id = planId(plan, target.name);
-    const base = { plan, planId: id, changes: counts(plan), rejected: memory.rejections(zone) };
+    const base = { plan, planId: id, changes: counts(plan), rejected: memory.rejections(zone), ...(signed?.report ? { dnssec: signed.report } : {}) };
     const approve = options.approve;
     const approval = (result: 'applied' | 'stale'): Pick<ZoneResult, 'approval'> =>
       (approve ? { approval: { planId: approve.planId, by: approve.by, via: approve.via, result } } : {});

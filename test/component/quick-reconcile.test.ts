@@ -73,6 +73,19 @@ describe('component: quick reconcile', () => {
     expect(contentOf(h.pdns[0], 'a.example.', 'www.a.example.')).to.deep.equal(['192.0.2.1']);
   });
 
+  it('forgets nothing about the zones it did not look at (a refused rrset stays held back)', async () => {
+    const h = await synced();
+    h.pdns[0]?.refuseContent('A 1.2.3.4', 'Data field in DNS should start with quote (") at position 0');
+    h.store.createRecord({ zone: 'a.example', name: 'lua', type: 'LUA', value: 'A 1.2.3.4' });
+    h.clock.advance(10_000); // the record's change time falls outside the next window
+    await h.engine.fullReconcile('cron');
+    expect(h.engine.rejectedRrsets()).to.equal(1);
+    h.clock.advance(60_000);
+    const quick = await h.engine.quickReconcile('quick', SKEW_MS);
+    expect(quick.zones).to.deep.equal([]);
+    expect(h.engine.rejectedRrsets()).to.equal(1);
+  });
+
   it('runs deep when no complete run is known yet, and a deep request waiting beside a quick one wins', async () => {
     const h = harness();
     netboxZone(h.store, 'a.example', [['www', 'A', '192.0.2.1']]);

@@ -3,6 +3,8 @@
  * serial, managed SOA/NS and PTRs, active flags) read the way the real client reads it, for fast
  * component tests. Reads can be failed, emptied or held, and are counted.
  */
+import type { SourceDnssecPolicy } from '../../src/core/dnssec/types.js';
+import { policyRest } from './netbox/dnssec.js';
 import type { NetboxSource } from '../../src/netbox/source.js';
 import type { NetboxRecord, NetboxZone } from '../../src/netbox/types.js';
 import { UpstreamError } from '../../src/util/errors.js';
@@ -72,6 +74,16 @@ export class MemoryNetbox implements NetboxSource {
     const empty = (await this.enter('listRecords')) === 'empty';
     // Like the client: a zone deleted since it was listed has no entry (its records are unknown).
     return new Map(zoneIds.filter((id) => this.store.db.zones.has(id)).map((id) => [id, empty ? [] : this.records(id)] as const));
+  }
+
+  async getDnssecPolicy(id: number): Promise<SourceDnssecPolicy> {
+    const row = this.store.db.policies.get(id);
+    if (!row) throw new UpstreamError(`NetBox: no DNSSEC policy ${id}`, 'netbox', 'terminal', { operation: 'getNetboxDnssecPolicy', status: 404 });
+    return policyRest(this.store.db, row, '') as unknown as SourceDnssecPolicy;
+  }
+
+  async listDnssecPolicies(): Promise<SourceDnssecPolicy[]> {
+    return [...this.store.db.policies.values()].map((p) => policyRest(this.store.db, p, '') as unknown as SourceDnssecPolicy);
   }
 
   async listRecordsByZoneName(names: string[]): Promise<NetboxRecord[] | null> {

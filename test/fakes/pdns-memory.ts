@@ -10,7 +10,7 @@
  */
 import { UpstreamError } from '../../src/util/errors.js';
 import type {
-  PdnsApi, PdnsComment, PdnsMetadata, PdnsRRset, PdnsRRsetChange, PdnsTsigKey, PdnsZone, PdnsZoneCreate, PdnsZoneFields, PdnsZoneSummary,
+  PdnsApi, PdnsComment, PdnsCryptokey, PdnsMetadata, PdnsRRset, PdnsRRsetChange, PdnsTsigKey, PdnsZone, PdnsZoneCreate, PdnsZoneFields, PdnsZoneSummary,
 } from '../../src/pdns/types.js';
 
 export interface PdnsCall {
@@ -74,6 +74,32 @@ export class MemoryPdns implements PdnsApi {
 
   private zone(name: string): PdnsZone | undefined {
     return this.zones.get(lower(name.endsWith('.') ? name : `${name}.`));
+  }
+
+  // No backend DNSSEC switch here: key calls answer as PowerDNS does without it.
+  async listCryptokeys(zone: string): Promise<PdnsCryptokey[]> {
+    if (!this.zone(zone)) throw new UpstreamError('PowerDNS listCryptokeys: HTTP 404', 'pdns', 'terminal', { operation: 'listCryptokeys', status: 404 });
+    return [];
+  }
+
+  async createCryptokey(): Promise<PdnsCryptokey> {
+    throw refusal('createCryptokey', 'Adding key failed, perhaps DNSSEC not enabled in configuration?');
+  }
+
+  async setCryptokey(): Promise<void> {
+    throw new UpstreamError('PowerDNS setCryptokey: HTTP 404', 'pdns', 'terminal', { operation: 'setCryptokey', status: 404 });
+  }
+
+  async deleteCryptokey(): Promise<void> {
+    return undefined;
+  }
+
+  async rectify(): Promise<void> {
+    return undefined;
+  }
+
+  async setSigning(): Promise<void> {
+    throw refusal('setSigning', 'zone is not DNSSEC secured.');
   }
 
   async serverInfo(): Promise<{ version: string }> {

@@ -5,7 +5,7 @@
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { buildCore, type Core } from '../../src/app/core.js';
 import { createMemoryLogger } from '../../src/util/log.js';
-import { systemClock } from '../../src/util/clock.js';
+import { systemClock, type Clock } from '../../src/util/clock.js';
 import { startPdns, type PdnsServer } from './pdns-server.js';
 import type { PdnsBackendKind } from './pdns-backend.js';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
@@ -27,7 +27,7 @@ export interface SyncEnv {
   env(overrides?: Record<string, string>): Record<string, string>;
   config(overrides?: Record<string, string>): Config;
   /** A fresh core (engine, clients) and the log entries it writes. */
-  core(overrides?: Record<string, string>): { core: Core; logs: Array<Record<string, unknown>> };
+  core(overrides?: Record<string, string>, clock?: Clock): { core: Core; logs: Array<Record<string, unknown>> };
   /** PATCH/POST/PUT/DELETE requests PowerDNS received through the proxy since the last reset. */
   writes(): Array<{ method: string; url: string }>;
   resetRequests(): void;
@@ -37,10 +37,10 @@ export interface SyncEnv {
 /**
  * `backend`: PowerDNS's storage, sqlite3 by default; pgsql starts a private PostgreSQL, stopped with the env.
  * `pdns`: use this running PowerDNS (started with PDNS_KEY as its API key, e.g. the primary of a
- * replication pair) instead of starting one; it is left running on stop.
+ * replication pair) instead of starting one; it is left running on stop. `dnssec`: the backend's DNSSEC switch.
  */
-export async function startSyncEnv(opts: { maxPageSize?: number; backend?: PdnsBackendKind; pdns?: PdnsServer } = {}): Promise<SyncEnv> {
-  const pdns = opts.pdns ?? await startPdns({ apiKey: PDNS_KEY, backend: opts.backend ?? 'sqlite3' });
+export async function startSyncEnv(opts: { maxPageSize?: number; backend?: PdnsBackendKind; pdns?: PdnsServer; dnssec?: boolean } = {}): Promise<SyncEnv> {
+  const pdns = opts.pdns ?? await startPdns({ apiKey: PDNS_KEY, backend: opts.backend ?? 'sqlite3', ...(opts.dnssec ? { dnssec: true } : {}) });
   const proxy = await startFaultProxy(pdns.apiUrl);
   const netbox = await startFakeNetbox({ ...(opts.maxPageSize ? { maxPageSize: opts.maxPageSize } : {}) });
   netbox.store.createNameserver({ name: 'ns1.example.net' });
@@ -67,9 +67,9 @@ export async function startSyncEnv(opts: { maxPageSize?: number; backend?: PdnsB
 
   return {
     pdns, proxy, netbox, direct, nsId, otherNsId, env, config,
-    core(overrides = {}) {
+    core(overrides = {}, clock = systemClock) {
       const { logger, entries } = createMemoryLogger('debug');
-      return { core: buildCore(config(overrides), { logger, clock: systemClock }), logs: entries };
+      return { core: buildCore(config(overrides), { logger, clock }), logs: entries };
     },
     writes: () => proxy.requests.filter((r) => r.method !== 'GET').map((r) => ({ method: r.method, url: r.url })),
     resetRequests: () => proxy.requests.splice(0),

@@ -222,6 +222,23 @@ export const DASHBOARD_ROWS: RowSpec[] = [
         thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 1 }],
       },
       {
+        kind: 'stat',
+        title: 'KSK rollovers waiting for the parent',
+        description: 'Zones whose KSK/CSK rollover waits for the parent to publish the new DS; netbox-pdns ds ZONE prints it (alert NetboxPdnsKskRolloverWaitingForDs).',
+        unit: 'short',
+        width: 6,
+        targets: [{ expr: `sum by (instance, server) (${sel('dnssec_rollovers_waiting_ds')})`, legend: '{{instance}} {{server}}' }],
+        thresholds: [{ color: 'green', value: null }, { color: 'orange', value: 1 }],
+      },
+      {
+        kind: 'timeseries',
+        title: 'Signed zones, by parent DS',
+        description: 'Signed zones by whether their parent publishes the DS of the signing key: published, missing, unknown (no DNSSEC_DS_RESOLVER).',
+        unit: 'short',
+        width: 6,
+        targets: [{ expr: `sum by (parent_ds) (${sel('dnssec_zones')})`, legend: '{{parent_ds}}' }],
+      },
+      {
         kind: 'timeseries',
         title: 'RRsets kept, by reason',
         description: 'Rrsets left as PowerDNS holds them although NetBox differs: protected (ACME challenges), not_marked (record ownership), rejected, invalid.',

@@ -83,7 +83,7 @@ export function interpretEnvelope(topic: NetboxTopic, body: unknown, filter: Own
   }
 
   const model = `${appLabel}.${fromBody.model}`;
-  const handled = ['netbox_dns.record', 'netbox_dns.zone', 'netbox_dns.nameserver', 'netbox_dns.view'];
+  const handled = ['netbox_dns.record', 'netbox_dns.zone', 'netbox_dns.nameserver', 'netbox_dns.view', 'netbox_dns.dnssecpolicy', 'netbox_dns.dnsseckeytemplate'];
   if (!handled.includes(model)) return ignore('unsupported_model', `${model} ${event}`);
   if (!isNetboxEvent(event)) return ignore('unsupported_event', `${model} ${envelope.event}`);
 
@@ -102,7 +102,8 @@ export function interpretEnvelope(topic: NetboxTopic, body: unknown, filter: Own
     case 'netbox_dns.zone':
       return interpretZone(envelope, filter, meta);
     default:
-      // A nameserver rename rewrites NS/SOA of its zones, a view change moves zones: look at everything.
+      // A nameserver rename rewrites NS/SOA of its zones, a view change moves zones, a DNSSEC policy or
+      // key template change re-signs the zones using it: look at everything.
       return { kind: 'full', reason: `${model} ${event}`, ...meta };
   }
 }

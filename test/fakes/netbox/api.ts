@@ -6,9 +6,10 @@
  */
 import type { BodyShape } from './events.js';
 import { filterRecords, filterZones } from './filters.js';
-import { FakeNetboxError, validationError, type RecordInput, type ZoneInput } from './model.js';
+import { FakeNetboxError, validationError, type KeyTemplateInput, type PolicyInput, type RecordInput, type ZoneInput } from './model.js';
 import { paginate, type PageOptions } from './pagination.js';
 import * as ser from './serialize.js';
+import { keyTemplateBrief, keyTemplateRest, policyBrief, policyRest } from './dnssec.js';
 import type { FakeNetboxStore } from './store.js';
 
 export const API_ROOT = '/api/plugins/netbox-dns/';
@@ -32,8 +33,10 @@ export interface ApiResult {
   body?: unknown;
 }
 
-type Resource = 'zones' | 'records' | 'nameservers' | 'views';
-const MODEL_NAME: Record<Resource, string> = { zones: 'Zone', records: 'Record', nameservers: 'NameServer', views: 'View' };
+type Resource = 'zones' | 'records' | 'nameservers' | 'views' | 'dnssecpolicies' | 'dnsseckeytemplates';
+const MODEL_NAME: Record<Resource, string> = {
+  zones: 'Zone', records: 'Record', nameservers: 'NameServer', views: 'View', dnssecpolicies: 'DNSSEC Policy', dnsseckeytemplates: 'DNSSEC Key Template',
+};
 
 /** Plugin and NetBox versions reported by `/api/status/` for each body shape. */
 export const VERSIONS: Record<BodyShape, { netbox: string; plugin: string; api: string }> = {
@@ -84,7 +87,7 @@ function objectBody(body: unknown): Record<string, unknown> {
 /** REST write body → store input; related fields accept pk or nested object. */
 function zoneInput(body: Record<string, unknown>): Partial<ZoneInput> {
   const out: Record<string, unknown> = { ...body };
-  for (const key of ['view', 'soa_mname'] as const) if (key in body) out[key] = ref(body[key]);
+  for (const key of ['view', 'soa_mname', 'dnssec_policy'] as const) if (key in body) out[key] = body[key] === null ? null : ref(body[key]);
   if ('nameservers' in body) {
     if (!Array.isArray(body.nameservers)) throw validationError('nameservers', 'Expected a list of items.');
     out.nameservers = body.nameservers.map((n) => ref(n));
@@ -110,7 +113,7 @@ export function handlePluginApi(store: FakeNetboxStore, page: PageOptions, req: 
   const db = store.db;
   if (rest.length === 0) {
     if (req.method !== 'GET') return methodNotAllowed(req.method);
-    const root = Object.fromEntries(['views', 'nameservers', 'zones', 'records'].map((r) => [r, `${base}${API_ROOT}${r}/`]));
+    const root = Object.fromEntries(Object.keys(MODEL_NAME).map((r) => [r, `${base}${API_ROOT}${r}/`]));
     return { status: 200, body: root };
   }
   const resource = rest[0] as Resource;
@@ -137,6 +140,14 @@ export function handlePluginApi(store: FakeNetboxStore, page: PageOptions, req: 
       const rows = id !== null ? [db.records.get(id)].filter((r) => r !== undefined) : req.emptyRecords === true ? [] : filterRecords(db, req.params);
       return one(rows, (r) => ser.recordRest(db, r, base), (r) => ser.recordBrief(db, r, base));
     }
+    if (resource === 'dnssecpolicies') {
+      const rows = id !== null ? [db.policies.get(id)].filter((p) => p !== undefined) : [...db.policies.values()].sort((a, b) => a.name.localeCompare(b.name));
+      return one(rows, (p) => policyRest(db, p, base), (p) => policyBrief(p, base));
+    }
+    if (resource === 'dnsseckeytemplates') {
+      const rows = id !== null ? [db.keyTemplates.get(id)].filter((t) => t !== undefined) : [...db.keyTemplates.values()].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+      return one(rows, (t) => keyTemplateRest(db, t, base), (t) => keyTemplateBrief(t, base));
+    }
     if (resource === 'nameservers') {
       let rows = id !== null ? [db.nameservers.get(id)].filter((n) => n !== undefined) : [...db.nameservers.values()];
       const name = req.params.get('name');
@@ -149,6 +160,8 @@ export function handlePluginApi(store: FakeNetboxStore, page: PageOptions, req: 
     if (name) views = views.filter((v) => v.name === name);
     return one(views, (v) => ser.viewRest(v, base), (v) => ser.viewBrief(v, base));
   }
+
+  if (resource === 'dnssecpolicies' || resource === 'dnsseckeytemplates') return dnssecWrite(store, resource, id, req, base);
 
   if (req.method === 'POST' && id === null) {
     const body = objectBody(req.body);
@@ -195,6 +208,42 @@ export function handlePluginApi(store: FakeNetboxStore, page: PageOptions, req: 
     });
   }
   return methodNotAllowed(req.method);
+}
+
+/** POST/PATCH/PUT/DELETE of key templates and policies (key templates by id, durations as seconds or ISO-8601). */
+function dnssecWrite(store: FakeNetboxStore, resource: 'dnssecpolicies' | 'dnsseckeytemplates', id: number | null, req: ApiRequest, base: string): ApiResult {
+  const db = store.db;
+  const reqInfo = { id: req.requestId, method: req.method, path: req.pathname };
+  const policy = resource === 'dnssecpolicies';
+  const exists = (n: number): boolean => (policy ? db.policies.has(n) : db.keyTemplates.has(n));
+  const rest = (n: number): ser.Json => {
+    const row = policy ? db.policies.get(n) : db.keyTemplates.get(n);
+    if (!row) throw notFound(resource);
+    return policy ? policyRest(db, row as Parameters<typeof policyRest>[1], base) : keyTemplateRest(db, row as Parameters<typeof keyTemplateRest>[1], base);
+  };
+  const templateIds = (body: Record<string, unknown>): Record<string, unknown> =>
+    ('key_templates' in body && Array.isArray(body.key_templates) ? { ...body, key_templates: body.key_templates.map((t) => ref(t)) } : body);
+  return store.request(reqInfo, () => {
+    if (req.method === 'POST' && id === null) {
+      const body = templateIds(objectBody(req.body));
+      const created = policy ? store.createDnssecPolicy(body as unknown as PolicyInput) : store.createKeyTemplate(body as unknown as KeyTemplateInput);
+      return { status: 201, body: rest(Number(created.id)) };
+    }
+    if ((req.method === 'PATCH' || req.method === 'PUT') && id !== null) {
+      if (!exists(id)) throw notFound(resource);
+      const body = templateIds(objectBody(req.body));
+      if (policy) store.updateDnssecPolicy(id, body as Partial<PolicyInput>);
+      else store.updateKeyTemplate(id, body as Partial<KeyTemplateInput>);
+      return { status: 200, body: rest(id) };
+    }
+    if (req.method === 'DELETE' && id !== null) {
+      if (!exists(id)) throw notFound(resource);
+      if (policy) store.deleteDnssecPolicy(id);
+      else store.deleteKeyTemplate(id);
+      return { status: 204 };
+    }
+    return methodNotAllowed(req.method);
+  });
 }
 
 function methodNotAllowed(method: string): ApiResult {

@@ -3,13 +3,15 @@
  * (2,000 zones × 50 records): records per zone, zones by (view, name), address records, PTR owners.
  * No behaviour lives here beyond keeping indexes consistent; the plugin's rules are in store.ts.
  */
-import type { NameserverRow, RecordRow, ViewRow, ZoneRow } from './model.js';
+import type { KeyTemplateRow, NameserverRow, PolicyRow, RecordRow, ViewRow, ZoneRow } from './model.js';
 
 export class Db {
   readonly views = new Map<number, ViewRow>();
   readonly nameservers = new Map<number, NameserverRow>();
   readonly zones = new Map<number, ZoneRow>();
   readonly records = new Map<number, RecordRow>();
+  readonly keyTemplates = new Map<number, KeyTemplateRow>();
+  readonly policies = new Map<number, PolicyRow>();
   /** zone id → its record ids. */
   readonly recordsByZone = new Map<number, Set<number>>();
   /** `${viewId}:${lower-case name}` → zone id (names are unique per view). */
@@ -20,7 +22,7 @@ export class Db {
   readonly addressRecords = new Set<number>();
   /** Bumped on every change so derived caches (sorted lists) know when to rebuild. */
   version = 0;
-  private readonly next = { view: 1, nameserver: 1, zone: 1, record: 1 };
+  private readonly next = { view: 1, nameserver: 1, zone: 1, record: 1, keyTemplate: 1, policy: 1 };
 
   /** Allocates an id, or claims a requested one (seed files may pin ids, e.g. our nameserver's). */
   allocate(kind: keyof Db['next'], wanted?: number): number {

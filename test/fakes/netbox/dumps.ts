@@ -8,6 +8,7 @@ import type { NameserverRow, RecordRow, ViewRow, ZoneRow } from './model.js';
 import { arpaNetwork, networkText, parseIp } from './names.js';
 import type { ObjectType } from './events.js';
 import * as ser from './serialize.js';
+import { keyTemplateDump, keyTemplateRest, policyDump, policyRest } from './dnssec.js';
 import { recordFqdn, type Json } from './serialize.js';
 
 /** Django's JSON encoder datetime: milliseconds and `Z`. */
@@ -43,9 +44,8 @@ export function zoneDump(zone: ZoneRow): Json {
     rfc2317_parent_managed: false,
     rfc2317_parent_zone: null,
     arpa_network: net ? networkText(net) : null,
-    dnssec_policy: null,
-    inline_signing: null,
-    parental_agents: [],
+    dnssec_policy: zone.dnssecPolicyId,
+    parental_agents: [...zone.parentalAgents],
     registrar: null,
     registry_domain_id: null,
     registrant: null,
@@ -111,6 +111,14 @@ export function eventObject(db: Db, type: ObjectType, id: number): { data: Json;
   if (type === 'netbox_dns.nameserver') {
     const n = db.nameservers.get(id);
     return n ? { data: ser.nameserverRest(db, n, ''), postchange: nameserverDump(n) } : null;
+  }
+  if (type === 'netbox_dns.dnssecpolicy') {
+    const p = db.policies.get(id);
+    return p ? { data: policyRest(db, p, ''), postchange: policyDump(p) } : null;
+  }
+  if (type === 'netbox_dns.dnsseckeytemplate') {
+    const t = db.keyTemplates.get(id);
+    return t ? { data: keyTemplateRest(db, t, ''), postchange: keyTemplateDump(t) } : null;
   }
   const v = db.views.get(id);
   return v ? { data: ser.viewRest(v, ''), postchange: viewDump(v) } : null;

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import type { Json } from './serialize.js';
 
 /** The plugin's object types as they appear in `object_type`. */
-export type ObjectType = 'netbox_dns.zone' | 'netbox_dns.record' | 'netbox_dns.nameserver' | 'netbox_dns.view';
+export type ObjectType = 'netbox_dns.zone' | 'netbox_dns.record' | 'netbox_dns.nameserver' | 'netbox_dns.view' | 'netbox_dns.dnssecpolicy' | 'netbox_dns.dnsseckeytemplate';
 /** The webhook `event` values. */
 export type EventKind = 'created' | 'updated' | 'deleted';
 /** Which NetBox release's webhook body to imitate: 4.4 adds `model`, 4.6 adds `request`. */

@@ -41,11 +41,77 @@ export interface ZoneRow {
   soaExpire: number;
   soaMinimum: number;
   rfc2317Prefix: string | null;
+  /** The DNSSECPolicy FK (PROTECT), or null. */
+  dnssecPolicyId: number | null;
+  /** IP strings; cleared when the zone has no policy. */
+  parentalAgents: string[];
   description: string;
   comments: string;
   created: number;
   lastUpdated: number;
 }
+
+/** A plugin DNSSECKeyTemplate row (netbox_dns/models/dnssec_key_template.py). */
+export interface KeyTemplateRow {
+  id: number;
+  name: string;
+  type: 'CSK' | 'KSK' | 'ZSK';
+  algorithm: string;
+  keySize: number | null;
+  lifetime: number | null;
+  description: string;
+  created: number;
+  lastUpdated: number;
+}
+
+/** The DNSSECPolicy fields under their REST names (durations in seconds, null = the plugin's fallback). */
+export interface PolicyFields {
+  name: string;
+  description: string;
+  status: 'active' | 'inactive';
+  inline_signing: boolean;
+  dnskey_ttl: number | null;
+  purge_keys: number | null;
+  publish_safety: number | null;
+  retire_safety: number | null;
+  signatures_jitter: number | null;
+  signatures_refresh: number | null;
+  signatures_validity: number | null;
+  signatures_validity_dnskey: number | null;
+  max_zone_ttl: number | null;
+  zone_propagation_delay: number | null;
+  create_cdnskey: boolean;
+  cds_digest_types: string[];
+  parent_ds_ttl: number | null;
+  parent_propagation_delay: number | null;
+  use_nsec3: boolean;
+  nsec3_iterations: number | null;
+  nsec3_opt_out: boolean | null;
+  nsec3_salt_size: number | null;
+}
+
+/** A plugin DNSSECPolicy row; `keyTemplateIds` is the M2M. */
+export interface PolicyRow extends PolicyFields {
+  id: number;
+  keyTemplateIds: number[];
+  created: number;
+  lastUpdated: number;
+}
+
+/** What `createKeyTemplate` accepts (REST names). */
+export interface KeyTemplateInput {
+  id?: number;
+  name: string;
+  type: string;
+  algorithm?: string;
+  key_size?: number | null;
+  /** Seconds, or an ISO-8601 duration (`P90D`, `PT1H`). */
+  lifetime?: number | string | null;
+  description?: string;
+}
+
+/** What `createDnssecPolicy` accepts: REST names, durations as seconds or ISO-8601, key templates by id. */
+export type PolicyInput = { id?: number; name: string; key_templates?: number[] } & Partial<Omit<Record<keyof PolicyFields, unknown>, 'name'>>;
 
 /** A plugin Record row. `name` is relative (`@` at the apex); fqdn is derived from the zone. */
 export interface RecordRow {
@@ -94,6 +160,9 @@ export interface ZoneInput {
   soa_expire?: number;
   soa_minimum?: number;
   rfc2317_prefix?: string | null;
+  /** A DNSSECPolicy id, or null. */
+  dnssec_policy?: number | null;
+  parental_agents?: string[];
   description?: string;
   comments?: string;
 }

@@ -101,6 +101,8 @@ export function zoneRowFromInput(e: Engine, input: ZoneInput): ZoneRow {
     soaExpire: input.soa_expire ?? 2419200,
     soaMinimum: input.soa_minimum ?? 3600,
     rfc2317Prefix: input.rfc2317_prefix ?? null,
+    dnssecPolicyId: policyRef(e, input.dnssec_policy ?? null),
+    parentalAgents: input.dnssec_policy ? [...(input.parental_agents ?? [])] : [],
     description: input.description ?? '',
     comments: input.comments ?? '',
     created: now,
@@ -109,7 +111,14 @@ export function zoneRowFromInput(e: Engine, input: ZoneInput): ZoneRow {
 }
 
 /** Fields whose change does not bump the serial (`Zone.save` "cosmetic" fields). */
-const COSMETIC = new Set(['status', 'description', 'comments']);
+const COSMETIC = new Set(['status', 'description', 'comments', 'dnssec_policy_id', 'parental_agents']);
+
+/** A zone's `dnssec_policy`: an existing policy id, or null. */
+function policyRef(e: Engine, id: number | null): number | null {
+  if (id === null) return null;
+  if (!e.db.policies.has(id)) throw validationError('dnssec_policy', `Invalid pk "${id}" - object does not exist.`);
+  return id;
+}
 
 /** What a zone PATCH changed, for the ripple logic in store.ts. */
 export interface ZoneChange {
@@ -141,10 +150,14 @@ export function applyZonePatch(e: Engine, zone: ZoneRow, patch: ZonePatch): Zone
     soaExpire: patch.soa_expire ?? zone.soaExpire,
     soaMinimum: patch.soa_minimum ?? zone.soaMinimum,
     rfc2317Prefix: patch.rfc2317_prefix === undefined ? zone.rfc2317Prefix : patch.rfc2317_prefix,
+    dnssecPolicyId: patch.dnssec_policy === undefined ? zone.dnssecPolicyId : policyRef(e, patch.dnssec_policy),
+    parentalAgents: patch.parental_agents ?? zone.parentalAgents,
     description: patch.description ?? zone.description,
     comments: patch.comments ?? zone.comments,
   };
   if (!next.soaSerialAuto && patch.soa_serial !== undefined) next.soaSerial = patch.soa_serial;
+  // The plugin clears parental agents of a zone without a policy.
+  if (next.dnssecPolicyId === null) next.parentalAgents = [];
   const changed = (Object.keys(next) as Array<keyof ZoneRow>).filter((k) => JSON.stringify(next[k]) !== JSON.stringify(zone[k]));
   const renamed = name !== zone.name || viewId !== zone.viewId;
   Object.assign(zone, next);

@@ -5,6 +5,7 @@
  */
 import type { NetboxRecord, NetboxZone } from '../../../src/netbox/types.js';
 import type { Db } from './db.js';
+import { policyBrief } from './dnssec.js';
 import { ZONE_ACTIVE_STATUSES, type NameserverRow, type RecordRow, type ViewRow, type ZoneRow } from './model.js';
 import { absoluteValue, arpaNetwork, fqdnOf, networkText } from './names.js';
 
@@ -88,6 +89,7 @@ export function zoneBrief(db: Db, zone: ZoneRow, base: string): Json {
 
 export function zoneRest(db: Db, zone: ZoneRow, base: string): NetboxZone {
   const mname = db.nameservers.get(zone.soaMnameId);
+  const policy = zone.dnssecPolicyId === null ? undefined : db.policies.get(zone.dnssecPolicyId);
   const net = arpaNetwork(zone.name, zone.rfc2317Prefix);
   const nameservers = zone.nameserverIds.flatMap((id) => {
     const ns = db.nameservers.get(id);
@@ -120,9 +122,9 @@ export function zoneRest(db: Db, zone: ZoneRow, base: string): NetboxZone {
     rfc2317_parent_zone: null,
     rfc2317_child_zones: [],
     arpa_network: net ? networkText(net) : null,
-    dnssec_policy: null,
-    inline_signing: null,
-    parental_agents: [],
+    dnssec_policy: policy ? (policyBrief(policy, base) as unknown as NetboxZone['dnssec_policy']) : null,
+    inline_signing: policy ? policy.inline_signing : null,
+    parental_agents: [...zone.parentalAgents],
     registrar: null,
     registry_domain_id: null,
     registrant: null,

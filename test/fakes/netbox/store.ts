@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { NetboxRecord, NetboxZone } from '../../../src/netbox/types.js';
 import { Engine } from './engine.js';
 import { EventQueue, pythonTimestamp, type BodyShape, type RequestInfo, type WebhookEnvelope } from './events.js';
-import type { RecordInput, RecordPatch, ZoneInput, ZonePatch, ZoneRef } from './model.js';
+import type { KeyTemplateInput, PolicyInput, RecordInput, RecordPatch, ZoneInput, ZonePatch, ZoneRef } from './model.js';
+import * as dnssecOps from './dnssec-store.js';
 import { FakeNetboxError, validationError } from './model.js';
 import {
   applyRecordPatch,
@@ -269,6 +270,31 @@ export class FakeNetboxStore {
       if (row.managed) throw new FakeNetboxError(400, [`${ser.recordDisplay(e.db, row)} is managed, refusing deletion`]);
       e.deleteRecord(row, true);
     });
+  }
+
+  // DNSSEC key templates and policies (dnssec-store.ts), each one request like the rest.
+  createKeyTemplate(input: KeyTemplateInput): ser.Json {
+    return dnssecOps.createKeyTemplate(this, input);
+  }
+
+  updateKeyTemplate(id: number, patch: Partial<KeyTemplateInput>): ser.Json {
+    return dnssecOps.updateKeyTemplate(this, id, patch);
+  }
+
+  deleteKeyTemplate(id: number): void {
+    dnssecOps.deleteKeyTemplate(this, id);
+  }
+
+  createDnssecPolicy(input: PolicyInput): ser.Json {
+    return dnssecOps.createDnssecPolicy(this, input);
+  }
+
+  updateDnssecPolicy(id: number, patch: Partial<PolicyInput>): ser.Json {
+    return dnssecOps.updateDnssecPolicy(this, id, patch);
+  }
+
+  deleteDnssecPolicy(id: number): void {
+    dnssecOps.deleteDnssecPolicy(this, id);
   }
 
   /** The zone row, or 404 as the API would answer. */

@@ -95,6 +95,21 @@ describe('status store', () => {
   });
 
   describe('zones', () => {
+    it('a KSK rollover waiting for the parent\'s DS is a Warning, and counted per parent DS state', () => {
+      const { clock, store, doc } = setup();
+      store.initialSyncStarted();
+      store.initialSyncFinished();
+      const dnssec = { policy: 'p', parent: 'missing' as const, ds: [], stale_at_parent: [], waiting: ['KSK rollover waits'], waiting_for_ds: true, unsupported: [] };
+      store.recordZoneResult(result(clock, 'signed.example.', 'unchanged', { dnssec }));
+      expect(doc().status).to.equal('Warning');
+      expect(doc().problems).to.deep.equal(['1 zone(s) roll a KSK and wait for the parent to publish the new DS (netbox-pdns ds ZONE shows it)']);
+      expect(store.counts('localhost').dnssec).to.deep.equal({ missing: 1 });
+      expect(store.counts('localhost').waitingForDs).to.equal(1);
+      store.recordZoneResult(result(clock, 'signed.example.', 'unchanged', { dnssec: { ...dnssec, parent: 'published', waiting_for_ds: false } }));
+      expect(doc().status).to.equal('Healthy');
+      expect(store.counts('localhost').dnssec).to.deep.equal({ published: 1 });
+    });
+
     it('lists failing and refused zones and drops them when the zone succeeds', () => {
       const { clock, store, doc } = setup();
       store.recordZoneResult(result(clock, 'b.example.', 'failed', { error: 'PowerDNS 422: bad content', failureReason: 'pdns_rejected' }));
@@ -134,7 +149,7 @@ describe('status store', () => {
       store.recordZoneResult(result(clock, 'example.org.', 'changed', { plan: { zone: 'example.org.', kept: [] } as unknown as ZoneResult['plan'] }));
       const expected = {
         zone: 'example.org.', target: 'localhost', outcome: 'changed', at: '2025-01-01T00:00:01.000Z', changes: { creates: 1, updates: 2, deletes: 0 },
-        error: null, failure_reason: null, refusal: null, rejected: [], kept: [], warnings: [], dry_run: false, duration_ms: 12,
+        error: null, failure_reason: null, refusal: null, rejected: [], kept: [], warnings: [], dnssec: null, dry_run: false, duration_ms: 12,
       };
       expect(store.zoneStatus('example.org.')).to.deep.equal(expected);
       expect(store.zoneStatus('Example.ORG')).to.deep.equal(expected);

@@ -198,7 +198,7 @@ describe('events: zone envelopes', () => {
   });
 });
 
-describe('events: nameserver and view envelopes', () => {
+describe('events: nameserver, view and DNSSEC policy envelopes', () => {
   const table: Array<{ model: string; event: string; data: Record<string, unknown> }> = [
     { model: 'netbox_dns.nameserver', event: 'created', data: nameserverBrief(4) },
     { model: 'netbox_dns.nameserver', event: 'updated', data: nameserverBrief(OUR_NS) },
@@ -206,6 +206,9 @@ describe('events: nameserver and view envelopes', () => {
     { model: 'netbox_dns.view', event: 'created', data: viewBrief(OTHER_VIEW) },
     { model: 'netbox_dns.view', event: 'updated', data: viewBrief() },
     { model: 'netbox_dns.view', event: 'deleted', data: viewBrief(OTHER_VIEW) },
+    // A policy or key template change re-signs every zone that uses it.
+    { model: 'netbox_dns.dnssecpolicy', event: 'updated', data: { id: 1, name: 'default', zones: [] } },
+    { model: 'netbox_dns.dnsseckeytemplate', event: 'deleted', data: { id: 3, name: 'corp', type: 'KSK' } },
   ];
   for (const version of VERSIONS) {
     for (const { model, event, data } of table) {
@@ -224,7 +227,7 @@ describe('events: nameserver and view envelopes', () => {
 describe('events: unsupported models and events', () => {
   const unsupported = [
     'netbox_dns.registrar', 'netbox_dns.contact', 'netbox_dns.zonetemplate', 'netbox_dns.recordtemplate',
-    'netbox_dns.dnssecpolicy', 'ipam.ipaddress', 'dcim.device', 'tenancy.contact',
+    'ipam.ipaddress', 'dcim.device', 'tenancy.contact',
   ];
   for (const model of unsupported) {
     it(`${model} is ignored as unsupported_model`, () => {
