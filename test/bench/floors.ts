@@ -110,3 +110,38 @@ export async function listingFloor(opts: { url: string; token: string; pdns: Pdn
   await Promise.all([zones(), listZones(opts.pdns)]);
   return { ms: since(started) };
 }
+
+/**
+ * The same by hand for a change as NetBox fans it out: an A and its PTR, two zones. Both zones'
+ * NetBox records and PowerDNS zones are read at once, then the reverse zone's PATCH and the forward
+ * zone's (one after the other: sqlite refuses concurrent writes), timed to DNS serving the A. The
+ * PTR written is a spare name, deleted at the end; the A ends on `originalIp`.
+ */
+export async function fanOutFloor(opts: {
+  pdns: Pdns; dnsPort: number; netboxUrl: string; netboxToken: string; n: number;
+  forward: { zone: string; zoneId: number; fqdn: string; originalIp: string };
+  reverse: { zone: string; zoneId: number; spareName: string };
+}): Promise<ChangeFloor> {
+  const calls: number[] = [];
+  const toDns: number[] = [];
+  const records = (zoneId: number): Promise<unknown> => fetch(`${opts.netboxUrl}/api/plugins/netbox-dns/records/?zone_id=${zoneId}&active=true&limit=1000`, {
+    headers: { authorization: `Token ${opts.netboxToken}`, accept: 'application/json' },
+  }).then((res) => res.json());
+  let ip = opts.forward.originalIp;
+  for (let i = 0; i < opts.n; i++) {
+    ip = i % 2 === 0 ? '192.0.2.77' : opts.forward.originalIp;
+    const started = performance.now();
+    const poll = served(opts.dnsPort, opts.forward.fqdn, ip, started, 10_000);
+    await Promise.all([records(opts.forward.zoneId), records(opts.reverse.zoneId), getZone(opts.pdns, opts.forward.zone), getZone(opts.pdns, opts.reverse.zone)]);
+    await patchZone(opts.pdns, opts.reverse.zone, [{
+      name: opts.reverse.spareName, type: 'PTR', ttl: 3600, changetype: 'REPLACE', records: [{ content: opts.forward.fqdn, disabled: i % 2 === 1 }],
+    }]);
+    await patchZone(opts.pdns, opts.forward.zone, [replaceA(opts.forward.fqdn, ip)]);
+    calls.push(since(started));
+    const ms = await poll;
+    if (ms !== null) toDns.push(ms);
+  }
+  if (ip !== opts.forward.originalIp) await patchZone(opts.pdns, opts.forward.zone, [replaceA(opts.forward.fqdn, opts.forward.originalIp)]);
+  await patchZone(opts.pdns, opts.reverse.zone, [{ name: opts.reverse.spareName, type: 'PTR', changetype: 'DELETE', records: [] }]);
+  return { ...distribution(calls), served: distribution(toDns) };
+}

@@ -54,6 +54,7 @@ export function printTable(r: Tree): void {
     ['4 event latency p50 (floor: to DNS / calls only)', fmt(g('latency.p50'), ' ms'), `${fmt(g('latency.floor.served.p50'), ' ms')} / ${fmt(g('latency.floor.p50'), ' ms')}`, `${fmt(g('latency.ratioP50'), '×')} / ${fmt(g('latency.callsRatioP50'), '×')}`, '≤ 2×'],
     ['  p90 / max', `${fmt(g('latency.p90'), ' ms')} / ${fmt(g('latency.max'), ' ms')}`, `${fmt(g('latency.floor.served.p90'), ' ms')} / ${fmt(g('latency.floor.served.max'), ' ms')}`, '', ''],
     ['  p99', fmt(g('latency.p99'), ' ms'), `${fmt(g('latency.floor.served.p99'), ' ms')} / ${fmt(g('latency.floor.p99'), ' ms')}`, `${fmt(g('latency.ratioP99'), '×')} / ${fmt(g('latency.callsRatioP99'), '×')}`, '≤ 3×'],
+    ['  floor for both zones (A + PTR by hand) p50 / p99', '', `${fmt(g('latency.floorFanOut.served.p50'), ' ms')} / ${fmt(g('latency.floorFanOut.served.p99'), ' ms')}`, `${fmt(g('latency.fanOutRatioP50'), '×')} / ${fmt(g('latency.fanOutRatioP99'), '×')}`, '≤ 2× / ≤ 3×'],
     ['  changes / timeouts / upstream requests', `${fmt(g('latency.changes'))} / ${fmt(g('latency.timeouts'))} / ${counts(g('latency.pdnsRequests'))}`, '', '', ''],
     ['5 burst: record events / messages / zones', `${fmt(g('burst.recordEvents'))} / ${fmt(g('burst.messages'))} / ${fmt(g('burst.zones'))}`, '', '', ''],
     ['  PATCHes (per zone)', `${fmt(g('burst.patches'))} (${fmt(g('burst.patchesPerZone'))})`, '', '', '≤ 2 per zone'],
