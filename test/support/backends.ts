@@ -3,7 +3,8 @@
  * PostgreSQL (what production mostly runs, and where writes run concurrently). The suite gets the
  * backend to hand to startSyncEnv/startPdns; each run starts its own servers.
  *
- * `TEST_PDNS_BACKENDS=sqlite3` (or `pgsql`) narrows it, e.g. while iterating on one of them.
+ * `TEST_PDNS_BACKENDS=sqlite3` (or `pgsql`; PowerDNS's names gsqlite3 and gpgsql work too) narrows it,
+ * e.g. while iterating on one of them.
  */
 import type { PdnsBackendKind } from './pdns-backend.js';
 
@@ -11,7 +12,8 @@ const ALL: readonly PdnsBackendKind[] = ['sqlite3', 'pgsql'];
 
 /** The backends to run on: every one, or those `TEST_PDNS_BACKENDS` lists (comma-separated). */
 export function testBackends(env: Record<string, string | undefined> = process.env): PdnsBackendKind[] {
-  const wanted = env.TEST_PDNS_BACKENDS?.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  const alias: Record<string, PdnsBackendKind> = { gsqlite3: 'sqlite3', gpgsql: 'pgsql' };
+  const wanted = env.TEST_PDNS_BACKENDS?.split(',').map((b) => b.trim().toLowerCase()).filter((b) => b !== '').map((b) => alias[b] ?? b);
   if (wanted === undefined || wanted.length === 0) return [...ALL];
   const unknown = wanted.filter((b) => !(ALL as readonly string[]).includes(b));
   if (unknown.length > 0) throw new Error(`TEST_PDNS_BACKENDS: unknown backend(s) ${unknown.join(', ')} (known: ${ALL.join(', ')})`);
