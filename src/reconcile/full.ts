@@ -133,11 +133,17 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         log.warn(`full reconcile could not list DNSSEC policies, each signed zone reads its own: ${errorMessage(err)}`);
       }
     }
+    // Each listed target's zones by name (targets whose listing failed are absent).
+    const usable = new Map<string, Map<ZoneName, PdnsZoneSummary>>();
+    deps.targets.forEach(({ target }, i) => {
+      const entry = listed[i];
+      if (entry?.status === 'fulfilled') usable.set(target.name, new Map(entry.value.map((z) => [toZoneName(z.name), z] as const)));
+    });
     const only = options.quick ? movedZones({
       netboxZones, recordsChangedIn: changedIn, since: options.quick.since,
-      listings: deps.targets.flatMap(({ target }, i) => {
-        const entry = listed[i];
-        return entry?.status === 'fulfilled' ? [{ target, zones: new Map(entry.value.map((z) => [toZoneName(z.name), z] as const)) }] : [];
+      listings: deps.targets.flatMap(({ target }) => {
+        const zones = usable.get(target.name);
+        return zones ? [{ target, zones }] : [];
       }),
     }) : options.zones ? new Set(options.zones.map(toZoneName)) : null;
     const wanted = (name: ZoneName): boolean => only === null || only.has(name);
@@ -151,8 +157,7 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
     const zonesOf = (name: ZoneName, target: Target): SourceZone[] => (byName.get(name) ?? []).filter((z) => inScope(z, target.scope));
     const servesActive = (name: ZoneName, target: Target): boolean => zonesOf(name, target).some((z) => z.active);
 
-    // Per target: its listing, and its deletion candidates judged by its own safety rules.
-    const usable = new Map<string, Map<ZoneName, PdnsZoneSummary>>();
+    // Per target: its deletion candidates judged by its own safety rules.
     const deletions = new Map<ZoneName, { allowed: string[]; refused: Array<[string, string]> }>();
     let refusal: string | undefined;
     let listError: string | undefined;
@@ -163,7 +168,6 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
         log.error(`full reconcile could not list the zones of ${target.name}: ${errorMessage(entry.reason)}`, { target: target.name, error_class: errorClass(entry.reason) });
         return;
       }
-      usable.set(target.name, new Map(entry.value.map((z) => [toZoneName(z.name), z] as const)));
       // Catalog zones (ours or left over from an earlier catalog name) are never deleted by a
       // reconcile, so a catalog with members is never pulled from under them, and are no zones the
       // zone-deletion threshold counts.
