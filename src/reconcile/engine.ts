@@ -187,9 +187,11 @@ export function createEngine(opts: EngineOptions): Engine {
     if (!running) return start(trigger, options);
     if (!next) {
       nextOptions = options;
-      next = running.then(() => {
+      // A run still waiting when shutdown begins never starts: the running one's result answers it
+      // (shutdown waits for the running run only, and must not log after it says it stopped).
+      next = running.then((served) => {
         next = null;
-        return start(trigger, nextOptions);
+        return stopping ? served : start(trigger, nextOptions);
       });
     } else if (nextOptions.quick && !options.quick) {
       // A deep request waiting beside a quick one: the deep run serves both.

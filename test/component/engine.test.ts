@@ -37,6 +37,29 @@ describe('component: engine', () => {
     expect(warning?.holder).to.deep.equal({ trigger: 'cron' });
   });
 
+  it('shutdown while a full reconcile runs and another waits: the waiting one never starts, nothing is logged after drain', async () => {
+    const h = harness();
+    netboxZone(h.store, 'drain.example', [['www', 'A', '192.0.2.1']]);
+    await h.engine.fullReconcile('startup');
+    h.store.createRecord({ zone: 'drain.example', name: 'a', type: 'A', value: '192.0.2.10', disable_ptr: true });
+    const pdns = h.pdns[0] as MemoryPdns;
+    const held = pdns.hold('patchRRsets');
+    const before = h.logged(/^full reconcile /).length;
+    const first = h.engine.fullReconcile('cron');
+    await held.reached;
+    const waiting = h.engine.fullReconcile('api');
+    const drained = h.engine.drain(5000);
+    held.release();
+    expect((await drained).completed).to.equal(true);
+    const after = { reads: h.netbox.reads.length, logs: h.logs.length };
+    // The waiting request is answered by the run that was under way, and no second run reads NetBox.
+    expect(await waiting).to.equal(await first);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect({ reads: h.netbox.reads.length, logs: h.logs.length }).to.deep.equal(after);
+    expect(h.logged(/^full reconcile /)).to.have.length(before + 1);
+    expect(contentOf(pdns, 'drain.example.', 'a.drain.example.')).to.deep.equal(['192.0.2.10']);
+  });
+
   it('never writes bulk-read data back over a change an event applied after the bulk read', async () => {
     const h = harness({ workers: 1 });
     netboxZone(h.store, 'y.example', [['www', 'A', '192.0.2.1']]);
