@@ -61,6 +61,10 @@ export function buildClientOptions(s: MqttConnectionSettings): IClientOptions {
     resubscribe: false,
     queueQoSZero: false,
     connectTimeout: 30_000,
+    // mqtt-packet otherwise preallocates a Buffer for every 16-bit number (65,536 of them, ~6 MB of
+    // heap) to save an allocation per packet id; at our message rates the allocation is nothing.
+    // The setting is mqtt-packet's, so it also holds for the embedded broker (same module).
+    writeCache: false,
   };
   if (s.protocolVersion === 5) options.properties = { sessionExpiryInterval: s.sessionExpirySeconds };
   if (s.username !== undefined) options.username = s.username;

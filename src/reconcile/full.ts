@@ -23,7 +23,7 @@ export interface FullReconcileDeps extends Omit<ZoneTaskDeps, 'observer' | 'read
   runZone: (zone: ZoneName, options: ZoneTaskOptions) => Promise<ZoneResult[]>;
   /** Zone tasks run at once (the `workers` setting). */
   concurrency: number;
-  /** Zones per bulk record read (default 250). */
+  /** Zones per bulk record read (default 50). */
   recordChunkZones?: number;
   /** Checked before each zone is started: once true, the remaining zones are reported not run. */
   isStopping?: () => boolean;
@@ -50,8 +50,12 @@ export interface FullReconcileOptions {
   origins?: readonly EventOrigin[];
 }
 
-/** Zones whose records one bulk NetBox read covers (a few pages of 1000 records). */
-const RECORD_CHUNK_ZONES = 250;
+/**
+ * Zones whose records one bulk NetBox read covers (a few pages of 1000 records). Two chunks are held
+ * at once (the one being written, the next being read): at 250 the records held were most of the
+ * run's heap; at 50 the bench measures the same wall time with ~20 MB less peak RSS.
+ */
+const RECORD_CHUNK_ZONES = 50;
 
 export interface FullReconcileResult {
   trigger: Trigger;
