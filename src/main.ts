@@ -14,6 +14,7 @@ import { ConfigError } from './util/errors.js';
 import { buildCore } from './app/core.js';
 import { loggerFromConfig } from './app/logger.js';
 import { buildInfo } from './app/version.js';
+import { tuneHeap } from './app/heap-tuning.js';
 import { systemClock } from './util/clock.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = configOrExit(args.configPath);
   if (!config) return EXIT_USAGE;
+  tuneHeap(config);
   if (args.command === 'check-config') {
     out(JSON.stringify(maskConfig(config), null, 2));
     return 0;

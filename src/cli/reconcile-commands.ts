@@ -1,15 +1,10 @@
 /** `netbox-pdns sync` and `netbox-pdns plan`: one full reconcile through the engine, then exit. */
-/** `--server` names that are not configured targets: problem lines. */
-function unknownServers(servers: string[], known: readonly string[]): string[] {
-  return servers.filter((s) => !known.includes(s)).map((s) => `--server ${JSON.stringify(s)}: not a configured PowerDNS target (known: ${known.join(', ')})`);
-}
-
 import { toZoneName, zoneNameProblem } from '../core/names.js';
 import { planWrites } from '../core/plan.js';
 import { describeZoneAction, describeZonePlan } from '../core/plan-text.js';
 import type { ZoneName } from '../core/types.js';
 import type { Engine } from '../reconcile/engine.js';
-import type { FullReconcileResult } from '../reconcile/full.js';
+import type { FullReconcileOptions, FullReconcileResult } from '../reconcile/full.js';
 import type { ZoneResult } from '../reconcile/types.js';
 import { writePlanFile } from './plan-file.js';
 
@@ -29,6 +24,11 @@ export interface ReconcileCommandArgs {
 }
 
 type Out = (line: string) => void;
+
+/** `--server` names that are not configured targets: problem lines. */
+function unknownServers(servers: string[], known: readonly string[]): string[] {
+  return servers.filter((s) => !known.includes(s)).map((s) => `--server ${JSON.stringify(s)}: not a configured PowerDNS target (known: ${known.join(', ')})`);
+}
 
 /** Validates `--zone` values; returns absolute names or the problems. */
 export function parseZoneArgs(zones: string[]): { zones: ZoneName[]; problems: string[] } {
@@ -78,6 +78,35 @@ function printZone(r: ZoneResult, out: Out, multiTarget: boolean): void {
   for (const line of describeZonePlan(plan)) out(`  ${line}`);
 }
 
+/**
+ * Runs the reconcile for a command. JSON output and plan files need every plan at the end; the text
+ * output renders each zone's lines as its result arrives and keeps those (sorted at the end), so a
+ * cold sync does not hold every zone's plan (all of NetBox's records again) until it exits.
+ */
+async function reconcileForCli(
+  engine: Engine, options: FullReconcileOptions, keepPlans: boolean, multiTarget: boolean,
+): Promise<{ result: FullReconcileResult; printZones: (out: Out) => void }> {
+  const key = (r: ZoneResult): string => `${r.zone} ${r.target}`;
+  // One flat string per zone: kept as line arrays, a cold sync's 100k lines were ~45 MB of heap.
+  const rendered = new Map<string, string>();
+  const onZone = (r: ZoneResult): void => {
+    const lines: string[] = [];
+    printZone(r, (line) => lines.push(line), multiTarget);
+    rendered.set(key(r), lines.join('\n'));
+  };
+  const result = await engine.fullReconcile('cli', { ...options, ...(keepPlans ? { keepPlans: true } : { onZone }) });
+  return {
+    result,
+    printZones(out) {
+      for (const z of result.zones) {
+        const block = rendered.get(key(z));
+        if (block === undefined) printZone(z, out, multiTarget);
+        else if (block !== '') out(block);
+      }
+    },
+  };
+}
+
 function toJson(result: FullReconcileResult): string {
   return JSON.stringify({
     outcome: result.outcome,
@@ -91,7 +120,11 @@ function toJson(result: FullReconcileResult): string {
   }, null, 2);
 }
 
-/** `sync`: exit 0 on success, 1 on failure, 3 when something was refused as unsafe. */
+/** How many PowerDNS targets the run covers (zone lines name their target when more than one). */
+function servedBy(engine: Engine, scope: { targets?: string[] }): number {
+  return (scope.targets ?? engine.targetNames()).length;
+}
+
 /** The run's zone and target restrictions, or the problem lines (printed, exit 2). */
 function scopeOf(engine: Engine, args: ReconcileCommandArgs, out: Out): { zones?: ZoneName[]; targets?: string[] } | null {
   const { zones, problems } = parseZoneArgs(args.zones);
@@ -103,18 +136,18 @@ function scopeOf(engine: Engine, args: ReconcileCommandArgs, out: Out): { zones?
   return { ...(zones.length > 0 ? { zones } : {}), ...(args.servers.length > 0 ? { targets: args.servers } : {}) };
 }
 
+/** `sync`: exit 0 on success, 1 on failure, 3 when something was refused as unsafe. */
 export async function syncCommand(engine: Engine, args: ReconcileCommandArgs, out: Out): Promise<number> {
   const scope = scopeOf(engine, args, out);
   if (scope === null) return EXIT_USAGE;
   const zones = scope.zones ?? [];
-  const result = await engine.fullReconcile('cli', { dryRun: args.dryRun, force: args.force, keepPlans: true, ...scope });
+  const { result, printZones } = await reconcileForCli(engine, { dryRun: args.dryRun, force: args.force, ...scope }, args.json, servedBy(engine, scope) > 1);
   const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {
     if (result.error) out(`sync failed: ${result.error}`);
     if (result.refusal) out(`zone deletions refused: ${result.refusal}`);
-    const multi = new Set(result.zones.map((z) => z.target)).size > 1;
-    for (const z of result.zones) printZone(z, out, multi);
+    printZones(out);
     for (const line of unknown) out(line);
     out(`${args.dryRun ? 'Dry run: ' : ''}${summaryLine(result, args.dryRun ? 'would' : 'did')}`);
   }
@@ -128,14 +161,14 @@ export async function planCommand(engine: Engine, args: ReconcileCommandArgs, ou
   const scope = scopeOf(engine, args, out);
   if (scope === null) return EXIT_USAGE;
   const zones = scope.zones ?? [];
-  const result = await engine.fullReconcile('cli', { dryRun: true, keepPlans: true, ...scope });
+  const keepPlans = args.json || args.out !== undefined;
+  const { result, printZones } = await reconcileForCli(engine, { dryRun: true, ...scope }, keepPlans, servedBy(engine, scope) > 1);
   const unknown = unknownZones(zones, result);
   if (args.json) out(toJson(result));
   else {
     if (result.error) out(`plan failed: ${result.error}`);
     if (result.refusal) out(`zone deletions would be refused: ${result.refusal}`);
-    const multi = new Set(result.zones.map((z) => z.target)).size > 1;
-    for (const z of result.zones) printZone(z, out, multi);
+    printZones(out);
     for (const line of unknown) out(line);
     out(`Plan: ${summaryLine(result, 'would')}`);
   }

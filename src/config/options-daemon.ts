@@ -180,6 +180,10 @@ export const DAEMON_OPTIONS = {
     type: 'number', exclusiveMinimum: 0, default: 600, 'x-group': 'queue',
     description: 'Largest delay between retries of a failed full reconcile, in seconds.',
   },
+  heap_growth_percent: {
+    type: 'integer', minimum: 0, maximum: 300, default: 50, 'x-group': 'queue',
+    description: 'How far the JavaScript heap may grow above what is live before a full garbage collection, in percent (0: V8 decides, which lets it reach about 4×). 50 keeps peak memory of a full reconcile about 40 % lower for a few percent more of its time.',
+  },
   shutdown_timeout: {
     type: 'number', exclusiveMinimum: 0, default: 20, 'x-group': 'queue',
     description: 'Seconds to let running zone tasks finish on shutdown (keep below TimeoutStopSec).',

@@ -42,10 +42,15 @@ export interface FullReconcileOptions {
    */
   quick?: { since: number };
   /**
-   * Keep each zone's plan in the result (the CLI prints them). Off, a plan is dropped as soon as its
+   * Keep each zone's plan in the result (the CLI's JSON and plan files). Off, a plan is dropped as soon as its
    * zone is done and observed: a cold sync's plans are the whole of NetBox's data again.
    */
   keepPlans?: boolean;
+  /**
+   * Told of each zone task's result as it is made, plan included, so a caller can use the plan and
+   * let it go (the CLI prints from it) instead of the run holding every zone's plan to the end.
+   */
+  onZone?: (result: ZoneResult) => void;
   /** The NetBox users and requests behind an event-driven run (a nameserver or view change), for the audit trail. */
   origins?: readonly EventOrigin[];
 }
@@ -225,6 +230,7 @@ export async function runFullReconcile(all: FullReconcileDeps, trigger: Trigger,
       };
       return pool.run(async () => {
         const done = await deps.runZone(zone, taskOptions);
+        for (const r of done) options.onZone?.(r);
         results.push(...(options.keepPlans === true ? done : done.map(({ plan: _plan, ...rest }) => rest)));
       });
     };

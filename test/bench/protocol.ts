@@ -39,7 +39,7 @@ export interface CountersReply {
   peakRssMb: number;
   /** Highest sampled V8 heapUsed since the last resetPeak (garbage included), MB. */
   peakHeapMb: number;
-  /** The kernel's peak RSS over the process's whole life (getrusage), MB. */
+  /** The kernel's peak RSS over the process's whole life (VmHWM), MB. */
   maxRssMb: number;
   rssMb: number;
   /**

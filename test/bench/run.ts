@@ -31,6 +31,7 @@ import { bundleDaemon, forkDaemon, diffCounts, meanDurations, sumCounts, type Da
 import { changeFloor, createFloor, fanOutFloor, listingFloor, netboxReadFloor, readFloor, type ChangeFloor } from './floors.js';
 import { aRecords, burst, eventLatency, type ARecord } from './events.js';
 import { measureFull } from './sections.js';
+import { bareNode, bundleCli, runCliSync, type CliRun } from './cli-sync.js';
 import { listZones, patchZone, replaceA, type Pdns } from './pdns-direct.js';
 import { printTable } from './report.js';
 import { round, since } from './stats.js';
@@ -168,6 +169,8 @@ async function main(): Promise<void> {
   const onlyThose = drift.writtenZones.length === drifted.length && drift.writtenZones.every((z) => drifted.includes(z));
   results.drift = { ...drift, drifted: drifted.length, onlyDriftedZonesWritten: onlyThose };
 
+  results.cli = await measureCliSync(outDir, netbox.url, passThrough);
+
   if (process.env.BENCH_SECTIONS === 'sync') {
     await finish(results, outFile, base);
     return;
@@ -231,6 +234,33 @@ async function main(): Promise<void> {
   await client.endAsync();
 
   await finish(results, outFile, base);
+}
+
+/**
+ * `netbox-pdns sync` cold into a fresh PowerDNS, as configured and with V8 left to size the heap
+ * itself (HEAP_GROWTH_PERCENT=0), beside a bare node process: what the pacing buys and costs.
+ */
+async function measureCliSync(outDir: string, netboxUrl: string, passThrough: Record<string, string>): Promise<Record<string, unknown>> {
+  const bundle = await bundleCli(join(outDir, '.build'));
+  const bare = await bareNode(bundle);
+  const run = async (extra: Record<string, string>): Promise<CliRun & { zonesInPdns: number }> => {
+    const server = await freshPdns();
+    const result = await runCliSync(bundle, {
+      NETBOX_PDNS_NB_URL: netboxUrl, NETBOX_PDNS_NB_TOKEN: FAKE_NETBOX_TOKEN, NETBOX_PDNS_NB_NS_ID: '1',
+      NETBOX_PDNS_PDNS_URL: server.apiUrl, NETBOX_PDNS_PDNS_TOKEN: KEY, ...passThrough, ...extra,
+    });
+    const zonesInPdns = (await listZones(asPdns(server))).length;
+    await server.stop();
+    return { ...result, ms: round(result.ms), maxRssMb: round(result.maxRssMb), zonesInPdns };
+  };
+  log('sync command, cold, as configured');
+  const configured = await run({});
+  log('sync command, cold, V8 sizing the heap itself (HEAP_GROWTH_PERCENT=0)');
+  const v8Default = await run({ NETBOX_PDNS_HEAP_GROWTH_PERCENT: '0' });
+  return {
+    bareNodeRssMb: round(bare.maxRssMb), configured, v8Default,
+    rssRatioToBare: round(configured.maxRssMb / bare.maxRssMb, 2), timeRatioToV8Default: round(configured.ms / v8Default.ms, 2),
+  };
 }
 
 async function finish(results: Record<string, unknown>, outFile: string, base: string): Promise<void> {

@@ -96,7 +96,7 @@ describe('component: engine', () => {
     expect(h.netbox.reads.filter((r) => r === 'findZones')).to.have.length(2);
   });
 
-  it("a full reconcile's result drops each zone's plan once the zone is done, unless asked to keep them (the CLI)", async () => {
+  it("a full reconcile's result drops each zone's plan once the zone is done, unless asked to keep them or to be told of each", async () => {
     const h = harness();
     netboxZone(h.store, 'p.example', [['www', 'A', '192.0.2.1']]);
     const daemonRun = await h.engine.fullReconcile('cron');
@@ -105,6 +105,13 @@ describe('component: engine', () => {
     netboxZone(h.store, 'q.example', [['www', 'A', '192.0.2.1']]);
     const cliRun = await h.engine.fullReconcile('cli', { keepPlans: true });
     expect(cliRun.zones.find((z) => z.zone === 'q.example.')?.plan?.creates.length).to.be.greaterThan(0);
+    // Or told of each zone's plan as it is made, holding none (the CLI's text output).
+    netboxZone(h.store, 'r.example', [['www', 'A', '192.0.2.1']]);
+    const told: Array<[string, number | undefined]> = [];
+    const streamed = await h.engine.fullReconcile('cli', { onZone: (r) => told.push([r.zone, r.plan?.creates.length]) });
+    expect(told.find(([zone]) => zone === 'r.example.')?.[1]).to.be.greaterThan(0);
+    expect(told.map(([zone]) => zone).sort()).to.deep.equal(['p.example.', 'q.example.', 'r.example.']);
+    expect(streamed.zones.every((z) => z.plan === undefined)).to.equal(true);
   });
 
   it('a PowerDNS target whose zone list cannot be read fails alone; the other converges', async () => {

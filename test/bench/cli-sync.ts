@@ -1,0 +1,65 @@
+/**
+ * The `sync` command as an operator runs it (the real entry point, bundled like the daemon child),
+ * timed and with its peak RSS (the kernel's high-water mark), beside a bare node process's: the memory floor no JavaScript
+ * program goes under on this machine.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const MARK = 'BENCH_MAXRSS_KB';
+
+export interface CliRun {
+  ms: number;
+  code: number | null;
+  maxRssMb: number;
+}
+
+export interface CliBundle {
+  script: string;
+  /** A module loaded first (`--import`) that prints the process's peak RSS (VmHWM) as it exits. */
+  reporter: string;
+}
+
+export async function bundleCli(dir: string): Promise<CliBundle> {
+  const script = join(dir, 'netbox-pdns.mjs');
+  await build({
+    entryPoints: [fileURLToPath(new URL('../../src/main.ts', import.meta.url))],
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: script, logLevel: 'warning',
+  });
+  const reporter = join(dir, 'rss-on-exit.mjs');
+  // VmHWM, not getrusage: on Linux a child's getrusage peak starts at its parent's RSS at fork.
+  writeFileSync(reporter, [
+    "import { readFileSync } from 'node:fs';",
+    `process.on('exit', () => process.stderr.write('\\n${MARK} ' + /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1] + '\\n'));`,
+    '',
+  ].join('\n'));
+  return { script, reporter };
+}
+
+function runNode(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let tail = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => { tail = (tail + chunk).slice(-4096); });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const kb = Number(new RegExp(`${MARK} (\\d+)`).exec(tail)?.[1] ?? NaN);
+      resolve({ ms: performance.now() - started, code, maxRssMb: kb / 1024 });
+    });
+  });
+}
+
+/** `netbox-pdns sync` with this environment (NETBOX_PDNS_* settings). */
+export function runCliSync(bundle: CliBundle, env: Record<string, string>): Promise<CliRun> {
+  return runNode(['--import', pathToFileURL(bundle.reporter).href, bundle.script, 'sync'], env);
+}
+
+/** A node process that does nothing: the runtime's own peak RSS. */
+export function bareNode(bundle: CliBundle): Promise<CliRun> {
+  return runNode(['--import', pathToFileURL(bundle.reporter).href, '-e', ''], {});
+}
