@@ -24,7 +24,7 @@ function runAt(zones: number, out: string): Promise<void> {
   });
 }
 
-const rows: string[][] = [['zones', 'cold ms/zone', 'no-op deep ms/zone', 'quick ms/zone', 'peak RSS MB (cold / no-op)', 'RSS above idle, KB/zone']];
+const rows: string[][] = [['zones', 'cold ms/zone', 'no-op deep ms/zone', 'quick ms/zone', 'peak RSS MB (cold / no-op)', 'RSS above idle, KB/zone', 'sync command cold: s / peak RSS MB']];
 const perZone: Array<{ zones: number; cold: number; noop: number; quick: number }> = [];
 for (const zones of sizes) {
   const out = join(outDir, `curve-${zones}.json`);
@@ -39,7 +39,8 @@ for (const zones of sizes) {
   perZone.push({ zones: n, cold, noop, quick });
   const peak = Math.max(num('cold.peakRssMb'), num('noop.peakRssMb'));
   rows.push([String(n), String(round(cold, 3)), String(round(noop, 3)), String(round(quick, 4)),
-    `${round(num('cold.peakRssMb'))} / ${round(num('noop.peakRssMb'))}`, String(round(((peak - num('daemon.idleRssMb')) * 1024) / n, 1))]);
+    `${round(num('cold.peakRssMb'))} / ${round(num('noop.peakRssMb'))}`, String(round(((peak - num('daemon.idleRssMb')) * 1024) / n, 1)),
+    `${round(num('cli.configured.ms') / 1000, 1)} / ${round(num('cli.configured.maxRssMb'))}`]);
 }
 const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => row[i]?.length ?? 0))) ?? [];
 const line = (row: string[]): string => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
