@@ -56,6 +56,15 @@ export interface NetboxClientOptions {
 const PLUGIN_PATH = 'api/plugins/netbox-dns';
 /** Only the record fields the daemon reads: makes NetBox's serializer far cheaper. */
 const RECORD_FIELDS = 'id,zone,type,name,fqdn,value,absolute_value,status,active,ttl,managed';
+/**
+ * Only the zone fields the daemon reads. The rest (tenant, tags, contacts, registrar, the RFC 2317
+ * links) cost NetBox a query each and the daemon memory for every zone of a full reconcile.
+ */
+const ZONE_FIELDS = [
+  'id', 'name', 'view', 'nameservers', 'status', 'active', 'default_ttl', 'soa_ttl', 'soa_mname', 'soa_rname',
+  'soa_serial', 'soa_serial_auto', 'soa_refresh', 'soa_retry', 'soa_expire', 'soa_minimum', 'rfc2317_prefix',
+  'dnssec_policy', 'last_updated',
+].join(',');
 
 export function authorizationHeader(token: string, scheme: NetboxClientOptions['authScheme']): string {
   const bearer = scheme === 'bearer' || (scheme === 'auto' && token.startsWith('nbt_'));
@@ -180,7 +189,7 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
   const views = new Set(opts.scopes.map((s) => s.viewId));
   const commonView = views.size === 1 ? [...views][0] : undefined;
   function zoneQuery(): URLSearchParams {
-    const query = new URLSearchParams();
+    const query = new URLSearchParams({ fields: ZONE_FIELDS });
     for (const id of new Set(opts.scopes.map((s) => s.nameserverId))) query.append('nameserver_id', String(id));
     if (commonView !== undefined) query.set('view_id', String(commonView));
     return query;
@@ -196,7 +205,7 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
     },
 
     async listZones() {
-      return listAll<NetboxZone>('listNetboxZones', 'zones', `${PLUGIN_PATH}/zones/`, zoneQuery());
+      return (await listAll<NetboxZone>('listNetboxZones', 'zones', `${PLUGIN_PATH}/zones/`, zoneQuery())).map(slimZone);
     },
 
     async findZones(names) {
@@ -204,7 +213,7 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
       const query = zoneQuery();
       for (const name of wanted) query.append('name__ie', name);
       const zones = await listAll<NetboxZone>('findNetboxZone', 'zones', `${PLUGIN_PATH}/zones/`, query);
-      return zones.filter((z) => wanted.has(z.name.replace(/\.$/, '').toLowerCase()));
+      return zones.filter((z) => wanted.has(z.name.replace(/\.$/, '').toLowerCase())).map(slimZone);
     },
 
     async listRecordsByZoneName(names) {
@@ -246,6 +255,19 @@ export function createNetboxClient(opts: NetboxClientOptions): NetboxSource {
       await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, chunks.length) }, worker));
       return result;
     },
+  };
+}
+
+/** The nested view and nameservers without their URLs and display strings (see slimRecord). */
+function slimZone(z: NetboxZone): NetboxZone {
+  // Whatever NetBox left out stays out: the checks downstream report it, not a TypeError here.
+  const zone: Partial<NetboxZone> = z;
+  return {
+    ...z,
+    ...(zone.view ? { view: { id: zone.view.id, name: zone.view.name } } : {}),
+    ...(Array.isArray(zone.nameservers) ? { nameservers: zone.nameservers.map((ns) => ({ id: ns.id, name: ns.name })) } : {}),
+    ...(zone.soa_mname ? { soa_mname: { id: zone.soa_mname.id, name: zone.soa_mname.name } } : {}),
+    ...(zone.dnssec_policy ? { dnssec_policy: { id: zone.dnssec_policy.id, ...(zone.dnssec_policy.name !== undefined ? { name: zone.dnssec_policy.name } : {}) } } : {}),
   };
 }
 

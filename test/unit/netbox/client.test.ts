@@ -101,6 +101,19 @@ describe('NetBox client: listings', () => {
     expect((err as UpstreamError).errorClass).to.equal('terminal');
   });
 
+  it('asks NetBox for the zone fields the daemon reads only, and keeps only ids and names of nested objects', async () => {
+    nb.resetRequests();
+    const [zone] = await client(nb, 5).listZones();
+    const asked = new URLSearchParams(nb.requests[0]?.query).get('fields')?.split(',') ?? [];
+    expect(asked).to.include.members(['id', 'name', 'view', 'nameservers', 'active', 'soa_mname', 'soa_serial', 'dnssec_policy', 'last_updated']);
+    expect(asked).to.not.include.members(['tenant', 'tags', 'registrar', 'rfc2317_child_zones']);
+    expect(zone).to.not.have.property('tenant');
+    expect(zone?.view).to.deep.equal({ id: zone?.view.id, name: '_default_' });
+    expect(zone?.nameservers).to.deep.equal([{ id: nb.store.nameserverId('ns1.example.net'), name: 'ns1.example.net' }]);
+    expect(zone?.soa_mname).to.have.all.keys('id', 'name');
+    expect(zone?.last_updated).to.be.a('string');
+  });
+
   it('reads on past a last page that returned fewer items than it counted, and stops at an empty one', async () => {
     // count 4 but 2 results and no next (an item deleted between NetBox's COUNT and its SELECT): read on.
     nb.faults.next({ status: 200, body: body(4, [{ id: 1 }, { id: 2 }]) });
