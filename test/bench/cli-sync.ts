@@ -1,15 +1,13 @@
 /**
  * The `sync` command as an operator runs it (the real entry point, bundled like the daemon child),
- * timed and with its peak RSS (the kernel's high-water mark), beside a bare node process's: the memory floor no JavaScript
- * program goes under on this machine.
+ * timed and with its peak RSS (the kernel's high-water mark), beside a bare node process's: the
+ * memory floor no JavaScript program goes under on this machine.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL, fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-
-const MARK = 'BENCH_MAXRSS_KB';
+import { pathToFileURL } from 'node:url';
+import { bundle } from './daemon-proc.js';
+import { RSS_MARK } from './high-water.js';
 
 export interface CliRun {
   ms: number;
@@ -19,24 +17,15 @@ export interface CliRun {
 
 export interface CliBundle {
   script: string;
-  /** A module loaded first (`--import`) that prints the process's peak RSS (VmHWM) as it exits. */
+  /** rss-on-exit.ts, loaded first (`--import`): prints the process's peak RSS as it exits. */
   reporter: string;
 }
 
 export async function bundleCli(dir: string): Promise<CliBundle> {
-  const script = join(dir, 'netbox-pdns.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('../../src/main.ts', import.meta.url))],
-    bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile: script, logLevel: 'warning',
-  });
-  const reporter = join(dir, 'rss-on-exit.mjs');
-  // VmHWM, not getrusage: on Linux a child's getrusage peak starts at its parent's RSS at fork.
-  writeFileSync(reporter, [
-    "import { readFileSync } from 'node:fs';",
-    `process.on('exit', () => process.stderr.write('\\n${MARK} ' + /VmHWM:\\s+(\\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1] + '\\n'));`,
-    '',
-  ].join('\n'));
-  return { script, reporter };
+  return {
+    script: await bundle(new URL('../../src/main.ts', import.meta.url), join(dir, 'netbox-pdns.mjs')),
+    reporter: await bundle(new URL('./rss-on-exit.ts', import.meta.url), join(dir, 'rss-on-exit.mjs')),
+  };
 }
 
 function runNode(args: string[], env: Record<string, string>): Promise<CliRun> {
@@ -48,7 +37,7 @@ function runNode(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code) => {
-      const kb = Number(new RegExp(`${MARK} (\\d+)`).exec(tail)?.[1] ?? NaN);
+      const kb = Number(new RegExp(`${RSS_MARK} (\\d+)`).exec(tail)?.[1] ?? NaN);
       resolve({ ms: performance.now() - started, code, maxRssMb: kb / 1024 });
     });
   });

@@ -3,11 +3,12 @@
  * MQTT intake, engine) in a child process driven over IPC, so its RSS and CPU are measured alone.
  * Logs go to a file in JSON at the configured level, as in production (per-zone info lines included).
  */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { Registry } from 'prom-client';
 import { loadConfig } from '../../src/config/index.js';
 import { createDaemon, type Daemon } from '../../src/app/daemon.js';
 import { tuneHeap } from '../../src/app/heap-tuning.js';
+import { highWaterRssKb } from './high-water.js';
 import { createLogger } from '../../src/util/log.js';
 import { systemClock } from '../../src/util/clock.js';
 import { errorMessage } from '../../src/util/errors.js';
@@ -26,14 +27,6 @@ const sampler = setInterval(() => {
   peakRss = Math.max(peakRss, m.rss);
   peakHeap = Math.max(peakHeap, m.heapUsed);
 }, 20);
-
-/**
- * The kernel's peak RSS of this process (VmHWM). Not getrusage: on Linux a forked child's getrusage
- * peak starts at its parent's RSS at the fork, which here is the bench holding the fake NetBox.
- */
-function highWaterRssKb(): number {
-  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
-}
 
 /** Every full reconcile the daemon ran since the last `reconciles` command (the soak's record). */
 let reconciles: ReconcileRecord[] = [];

@@ -28,10 +28,14 @@ export interface DaemonProc {
 }
 
 /** Bundles daemon-child.ts (and the daemon it imports) into `dir`; npm packages stay external. */
-export async function bundleDaemon(dir: string): Promise<string> {
-  const outfile = join(dir, 'daemon-child.mjs');
+export function bundleDaemon(dir: string): Promise<string> {
+  return bundle(new URL('./daemon-child.ts', import.meta.url), join(dir, 'daemon-child.mjs'));
+}
+
+/** One ESM bundle of `entry` (npm packages external, so they load from node_modules as installed). */
+export async function bundle(entry: URL, outfile: string): Promise<string> {
   await build({
-    entryPoints: [fileURLToPath(new URL('./daemon-child.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(entry)],
     bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outfile, logLevel: 'warning',
   });
   return outfile;
