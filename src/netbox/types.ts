@@ -32,14 +32,15 @@ export interface NetboxZone extends SourceZone {
   name: string;
   view: NetboxViewBrief;
   nameservers: NetboxNameserverBrief[];
-  status: string;
+  /** Not asked for in listings (`active` says what the daemon needs). */
+  status?: string;
   active: boolean;
   default_ttl: number | null;
   soa_ttl: number | null;
   soa_mname: NetboxNameserverBrief;
   soa_rname: string;
   soa_serial: number | null;
-  soa_serial_auto: boolean;
+  soa_serial_auto?: boolean;
   soa_refresh: number | null;
   soa_retry: number | null;
   soa_expire: number | null;
